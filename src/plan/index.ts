@@ -1,0 +1,6 @@
+export { loadPlan, parsePlan } from './load-plan.js';
+export { PlanError } from './plan-error.js';
+export type { PlanProblem } from './plan-error.js';
+export { substituteArgv } from './substitute.js';
+export { taskIdOf } from './types.js';
+export type * from './types.js';

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+/** A calendar date written YYYY-MM-DD that exists (2022-02-30 is rejected). */
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date written YYYY-MM-DD')
+  .refine((value) => {
+    const parsed = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+  }, 'not a real calendar date');
+
+/** Ids end up in task ids, file names and argv, so keep them to a safe alphabet. */
+const id = z
+  .string()
+  .min(1)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, "_", "." and "-" (start with a letter or digit)');
+
+/** `dataset.table` or `project.dataset.table`: checked before it is placed into generated SQL. */
+const tableName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*){1,2}$/, 'expected dataset.table');
+const columnName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a column name');
+
+const regexSource = z.string().refine((source) => {
+  try {
+    new RegExp(source, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
+
+/** Overrides for the log patterns the progress parser looks for; unset keys keep the defaults. */
+export const progressPatternsSchema = z
+  .object({
+    dateStart: regexSource.optional(),
+    success: regexSource.optional(),
+    failure: regexSource.optional(),
+    skip: regexSource.optional(),
+    periodic: regexSource.optional(),
+    failedDates: regexSource.optional(),
+  })
+  .strict();
+
+export const windowSchema = z
+  .object({ id, start: isoDate, end: isoDate, title: z.string().optional() })
+  .strict()
+  .refine((w) => w.end >= w.start, { message: 'end is before start', path: ['end'] });
+
+export const phaseSchema = z.object({ id: z.string().min(1), title: z.string().optional() }).strict();
+
+export const coverageSchema = z.union([
+  z.object({ table: tableName, dateColumn: columnName.default('game_date') }).strict(),
+  z.object({ sql: z.string().min(1) }).strict(),
+]);
+
+export const processorSchema = z
+  .object({
+    id,
+    title: z.string().optional(),
+    phase: z.string().min(1),
+    command: z.array(z.string()).min(1, 'command needs at least the executable'),
+    cwd: z.string().optional(),
+    env: z.record(z.string(), z.string()).optional(),
+    dependsOn: z.array(z.string()).default([]),
+    progress: progressPatternsSchema.optional(),
+    coverage: coverageSchema.optional(),
+    expected: z.object({ sql: z.string().min(1) }).strict().optional(),
+  })
+  .strict();
+
+export const warehouseSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sqlite'), path: z.string().default('./warehouse.sqlite') }).strict(),
+  z
+    .object({
+      kind: z.literal('bigquery'),
+      projectId: z.string().min(1),
+      location: z.string().optional(),
+      apiEndpoint: z.string().url().optional(),
+      anonymous: z.boolean().default(false),
+    })
+    .strict(),
+]);
+
+export const settingsSchema = z
+  .object({
+    stopGraceSeconds: z.number().positive().max(3600).default(10),
+    stateDir: z.string().default('.backfill'),
+    logTailLines: z.number().int().min(100).max(100_000).default(5000),
+  })
+  .strict();
+
+export const planSchema = z
+  .object({
+    version: z.literal(1),
+    name: z.string().optional(),
+    settings: settingsSchema.default({ stopGraceSeconds: 10, stateDir: '.backfill', logTailLines: 5000 }),
+    windows: z.array(windowSchema).min(1, 'declare at least one window'),
+    phases: z.array(phaseSchema).min(1, 'declare at least one phase'),
+    processors: z.array(processorSchema).min(1, 'declare at least one processor'),
+    warehouse: warehouseSchema.optional(),
+    expected: z.object({ sql: z.string().min(1) }).strict().optional(),
+  })
+  .strict();
+
+export type PlanInput = z.input<typeof planSchema>;
+export type ParsedPlan = z.output<typeof planSchema>;
