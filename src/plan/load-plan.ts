@@ -98,13 +98,12 @@ const locateIssue = (doc: Document, counter: LineCounter, issue: z.core.$ZodIssu
 };
 
 const describe = (issue: z.core.$ZodIssue): string => {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `required (${issue.expected})`;
-  if (issue.code === 'invalid_type') return `expected ${issue.expected}, got ${typeName(issue.input)}`;
-  return issue.message;
+  const message = issue.message.replace(/^Invalid input: /, '');
+  if (issue.code === 'invalid_type' && /received undefined$/.test(message)) {
+    return `required (${issue.expected})`;
+  }
+  return message.replace(/, received /, ', got ');
 };
-
-const typeName = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 
 /** Finds the closest node that exists along the path (a missing field points at its parent). */
 const locate = (doc: Document, counter: LineCounter, keys: PathKey[]): Pick<PlanProblem, 'line' | 'column'> => {

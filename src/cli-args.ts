@@ -1,0 +1,52 @@
+import { parseArgs } from 'node:util';
+
+export const usage = `backfill-console: run, watch and check long multi-phase backfills from one screen
+
+Usage
+  backfill-console [--plan FILE]        open the console on a plan (default ./backfill.yaml)
+  backfill-console validate [--plan FILE]
+                                        check a plan and list its tasks, without running anything
+  backfill-console --help | --version
+
+Options
+  -p, --plan FILE   the plan file (YAML); its state and logs go to .backfill/ beside it
+  -h, --help        show this help
+  -v, --version     print the version
+
+Exit codes
+  0 ok · 1 runtime error · 2 bad arguments or a broken plan (the message names file, line and field)
+
+Keys in the console: press ? for the full list.
+  ↑/↓ or j/k select · ⏎/s start · x stop · X kill · r restart · Tab focus · v split view
+  PgUp/PgDn/Home/End scroll · f follow · / search (n/N) · q quit
+
+Docs: README.md (plan file reference) · docs/architecture.md`;
+
+export type CliArgs =
+  | { command: 'console' | 'validate'; plan: string }
+  | { command: 'help' | 'version' }
+  | { command: 'error'; message: string };
+
+export const parseCliArgs = (argv: readonly string[]): CliArgs => {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        plan: { type: 'string', short: 'p' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+    if (values.help) return { command: 'help' };
+    if (values.version) return { command: 'version' };
+    const [command = 'console', ...rest] = positionals;
+    if (rest.length > 0) return { command: 'error', message: `unexpected argument: ${rest[0]}` };
+    if (command !== 'console' && command !== 'validate') {
+      return { command: 'error', message: `unknown command: ${command} (commands: validate)` };
+    }
+    return { command, plan: values.plan ?? 'backfill.yaml' };
+  } catch (error) {
+    return { command: 'error', message: (error as Error).message };
+  }
+};

@@ -1,0 +1,104 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { render } from 'ink';
+import { loadPlan, PlanError } from './plan/index.js';
+import type { Plan } from './plan/index.js';
+import { createAppStore } from './state/store.js';
+import { createLogBook } from './state/log-book.js';
+import { createSupervisor } from './runner/supervisor.js';
+import { App } from './ui/app.js';
+import { parseCliArgs, usage } from './cli-args.js';
+import { enterFullScreen } from './terminal.js';
+
+const version = (): string =>
+  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const loadOrExit = (file: string): Plan => {
+  try {
+    return loadPlan(file);
+  } catch (error) {
+    if (error instanceof PlanError) {
+      process.stderr.write(`backfill-console: invalid plan\n${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+};
+
+const runConsole = async (plan: Plan): Promise<number> => {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    process.stderr.write('backfill-console: the console needs a terminal (stdin and stdout must be a TTY)\n');
+    return 2;
+  }
+  mkdirSync(plan.stateDir, { recursive: true, mode: 0o700 });
+  const store = createAppStore(plan);
+  const logBook = createLogBook(plan.settings.logTailLines);
+  const supervisor = createSupervisor({ plan, store, logBook });
+  const restoreScreen = enterFullScreen(process.stdout);
+
+  let quitting: Promise<void> | undefined;
+  let resolveExit: (code: number) => void = () => {};
+  const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+
+  const quit = (code = 0) => {
+    quitting ??= (async () => {
+      const running = supervisor.runningCount();
+      if (running > 0) {
+        store.getState().noticeShown(`stopping ${running} task${running > 1 ? 's' : ''}…`, 'warn');
+      }
+      await supervisor.stopAll();
+      supervisor.dispose();
+      instance.unmount();
+      restoreScreen();
+      resolveExit(code);
+    })();
+  };
+
+  const instance = render(<App store={store} logBook={logBook} control={supervisor} onQuit={() => quit(0)} />, {
+    exitOnCtrlC: false,
+    patchConsole: true,
+    // The ingest tick is 33 ms; a 30 fps cap would draw only every second tick.
+    maxFps: 60,
+    incrementalRendering: true,
+  });
+
+  // Signals follow the quit policy: stop the tasks, restore the terminal, then leave.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => quit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)));
+  }
+  process.on('exit', restoreScreen);
+  return exited;
+};
+
+const main = async (): Promise<number> => {
+  const args = parseCliArgs(process.argv.slice(2));
+  switch (args.command) {
+    case 'help':
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    case 'version':
+      process.stdout.write(`${version()}\n`);
+      return 0;
+    case 'error':
+      process.stderr.write(`backfill-console: ${args.message}\n\n${usage}\n`);
+      return 2;
+    case 'validate': {
+      const plan = loadOrExit(args.plan);
+      process.stdout.write(
+        `${plan.file}: ok · ${plan.windows.length} windows · ${plan.processors.length} processors · ${plan.tasks.length} tasks\n` +
+          plan.tasks.map((t) => `  phase ${t.phaseId}  ${t.id}`).join('\n') +
+          '\n',
+      );
+      return 0;
+    }
+    case 'console':
+      return runConsole(loadOrExit(args.plan));
+  }
+};
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`backfill-console: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,127 @@
+import type { StateCreator } from 'zustand/vanilla';
+import type { TaskId } from '../plan/types.js';
+import type { Progress } from './progress.js';
+import { emptyProgress, failureCount } from './progress.js';
+import { TaskStatus } from './task-status.js';
+import type { AppState } from './store.js';
+
+export type TaskRuntime = {
+  status: TaskStatus;
+  /** Runs of this task in this console, starting at 1. */
+  attempt: number;
+  pid?: number;
+  startedAt?: number;
+  endedAt?: number;
+  exitCode?: number;
+  signal?: string;
+  /** Why it failed to start or what ended it, in words. */
+  reason?: string;
+  /** When a stop escalates to SIGKILL (epoch ms). */
+  killAt?: number;
+  logFile?: string;
+  progress: Progress;
+};
+
+export type TaskOutput = { taskId: TaskId; progress: Progress };
+
+export type TasksSlice = {
+  tasks: Record<TaskId, TaskRuntime>;
+  /** Bumped once per tick for each task whose log tail grew; panes subscribe to it. */
+  logVersion: Record<TaskId, number>;
+  taskStarting: (taskId: TaskId, logFile: string) => void;
+  taskStarted: (taskId: TaskId, pid: number, startedAt: number) => void;
+  taskStartFailed: (taskId: TaskId, reason: string, at: number) => void;
+  outputReceived: (batch: readonly TaskOutput[]) => void;
+  taskStopRequested: (taskId: TaskId, killAt: number | undefined) => void;
+  taskExited: (
+    taskId: TaskId,
+    exit: { exitCode?: number; signal?: string; endedAt: number },
+  ) => void;
+};
+
+const pendingTask: TaskRuntime = { status: TaskStatus.pending, attempt: 0, progress: emptyProgress };
+
+export const initialTasks = (taskIds: readonly TaskId[]): Record<TaskId, TaskRuntime> =>
+  Object.fromEntries(taskIds.map((id) => [id, pendingTask]));
+
+/** The final status: the exit code alone never makes a run with failed dates a success. */
+export const statusOnExit = (
+  task: TaskRuntime,
+  exit: { exitCode?: number; signal?: string },
+): Pick<TaskRuntime, 'status' | 'reason'> => {
+  const stopped = task.status === TaskStatus.stopping;
+  if (exit.signal) {
+    return { status: TaskStatus.killed, reason: `${stopped ? 'stopped, ' : ''}killed by ${exit.signal}` };
+  }
+  if (stopped) return { status: TaskStatus.killed, reason: `stopped, exit ${exit.exitCode}` };
+  if (exit.exitCode !== 0) return { status: TaskStatus.failed, reason: `exit ${exit.exitCode}` };
+  const failed = failureCount(task.progress);
+  if (failed > 0) {
+    return { status: TaskStatus.withFailures, reason: `exit 0 but ${failed} date${failed > 1 ? 's' : ''} failed` };
+  }
+  return { status: TaskStatus.succeeded, reason: undefined };
+};
+
+export const createTasksSlice =
+  (taskIds: readonly TaskId[]): StateCreator<AppState, [], [], TasksSlice> =>
+  (set) => {
+    const update = (taskId: TaskId, change: (task: TaskRuntime) => Partial<TaskRuntime>) =>
+      set((state) => {
+        const task = state.tasks[taskId];
+        if (!task) return {};
+        return { tasks: { ...state.tasks, [taskId]: { ...task, ...change(task) } } };
+      });
+    return {
+      tasks: initialTasks(taskIds),
+      logVersion: {},
+      taskStarting: (taskId, logFile) =>
+        update(taskId, (task) => ({
+          status: TaskStatus.starting,
+          attempt: task.attempt + 1,
+          logFile,
+          progress: emptyProgress,
+          pid: undefined,
+          startedAt: Date.now(),
+          endedAt: undefined,
+          exitCode: undefined,
+          signal: undefined,
+          reason: undefined,
+          killAt: undefined,
+        })),
+      taskStarted: (taskId, pid, startedAt) =>
+        update(taskId, () => ({ status: TaskStatus.running, pid, startedAt })),
+      taskStartFailed: (taskId, reason, at) =>
+        update(taskId, () => ({ status: TaskStatus.failed, reason, endedAt: at })),
+      outputReceived: (batch) =>
+        set((state) => {
+          if (batch.length === 0) return {};
+          // Only tasks whose progress moved get a new object, so rows of quiet tasks keep
+          // their identity and do not re-render.
+          let tasks = state.tasks;
+          const logVersion = { ...state.logVersion };
+          for (const { taskId, progress } of batch) {
+            const task = tasks[taskId];
+            if (task && task.progress !== progress) {
+              if (tasks === state.tasks) tasks = { ...state.tasks };
+              tasks[taskId] = { ...task, progress };
+            }
+            logVersion[taskId] = (logVersion[taskId] ?? 0) + 1;
+          }
+          return { tasks, logVersion };
+        }),
+      taskStopRequested: (taskId, killAt) =>
+        update(taskId, (task) =>
+          task.status === TaskStatus.running || task.status === TaskStatus.stopping
+            ? { status: TaskStatus.stopping, killAt }
+            : {},
+        ),
+      taskExited: (taskId, exit) =>
+        update(taskId, (task) => ({
+          ...statusOnExit(task, exit),
+          exitCode: exit.exitCode,
+          signal: exit.signal,
+          endedAt: exit.endedAt,
+          killAt: undefined,
+        })),
+    };
+  };

@@ -1,0 +1,81 @@
+import type { StateCreator } from 'zustand/vanilla';
+import type { TaskId } from '../plan/types.js';
+import type { AppState } from './store.js';
+
+export const Mode = {
+  normal: 'normal',
+  help: 'help',
+  confirm: 'confirm',
+  search: 'search',
+} as const;
+export type Mode = (typeof Mode)[keyof typeof Mode];
+
+/** Where keys for scrolling go: the task table or one of the log panes. */
+export type Focus = { area: 'table' } | { area: 'pane'; index: number };
+
+export type Confirm = {
+  prompt: string;
+  /** Names the action to run on "y"; the dispatcher owns what it does. */
+  actionId: string;
+  taskId?: TaskId;
+};
+
+export type Notice = { text: string; level: 'info' | 'warn' | 'error'; at: number };
+
+export type SearchState = { query: string; draft: string; taskId?: TaskId; matchSeq?: number };
+
+export type UiSlice = {
+  mode: Mode;
+  selectedTaskId: TaskId | undefined;
+  focus: Focus;
+  splitView: boolean;
+  /** Per task: sequence number of the bottom visible log line, or null to follow new lines. */
+  anchors: Record<TaskId, number | null>;
+  search: SearchState;
+  confirm: Confirm | undefined;
+  notice: Notice | undefined;
+  modeChanged: (mode: Mode) => void;
+  taskSelected: (taskId: TaskId) => void;
+  focusChanged: (focus: Focus) => void;
+  splitViewToggled: () => void;
+  anchorMoved: (taskId: TaskId, anchor: number | null) => void;
+  searchDraftChanged: (draft: string) => void;
+  searchMatched: (query: string, taskId: TaskId, matchSeq: number | undefined) => void;
+  confirmRequested: (confirm: Confirm) => void;
+  confirmClosed: () => void;
+  noticeShown: (text: string, level?: Notice['level']) => void;
+  noticeCleared: () => void;
+};
+
+export const createUiSlice =
+  (firstTaskId: TaskId | undefined): StateCreator<AppState, [], [], UiSlice> =>
+  (set) => ({
+    mode: Mode.normal,
+    selectedTaskId: firstTaskId,
+    focus: { area: 'table' },
+    splitView: false,
+    anchors: {},
+    search: { query: '', draft: '' },
+    confirm: undefined,
+    notice: undefined,
+    modeChanged: (mode) => set({ mode }),
+    taskSelected: (selectedTaskId) => set({ selectedTaskId }),
+    focusChanged: (focus) => set({ focus }),
+    splitViewToggled: () =>
+      set((state) => ({ splitView: !state.splitView, focus: { area: 'table' } })),
+    anchorMoved: (taskId, anchor) =>
+      set((state) =>
+        state.anchors[taskId] === anchor ? {} : { anchors: { ...state.anchors, [taskId]: anchor } },
+      ),
+    searchDraftChanged: (draft) => set((state) => ({ search: { ...state.search, draft } })),
+    searchMatched: (query, taskId, matchSeq) =>
+      set((state) => ({
+        search: { query, draft: query, taskId, matchSeq },
+        mode: Mode.normal,
+        anchors: matchSeq === undefined ? state.anchors : { ...state.anchors, [taskId]: matchSeq },
+      })),
+    confirmRequested: (confirm) => set({ confirm, mode: Mode.confirm }),
+    confirmClosed: () => set({ confirm: undefined, mode: Mode.normal }),
+    noticeShown: (text, level = 'info') => set({ notice: { text, level, at: Date.now() } }),
+    noticeCleared: () => set({ notice: undefined }),
+  });

@@ -1,0 +1,154 @@
+import stripAnsi from 'strip-ansi';
+import type { TaskId } from '../plan/types.js';
+import type { AppStore } from '../state/store.js';
+import type { LogBook } from '../state/log-book.js';
+import type { TaskControl } from '../state/services.js';
+import { isActive } from '../state/task-status.js';
+import { Mode } from '../state/ui-slice.js';
+import { ActionId } from './keymap.js';
+import { findMatch, scrollAnchor, visibleRange } from './log-view.js';
+
+export type UiContext = {
+  store: AppStore;
+  control: TaskControl;
+  logBook: LogBook;
+  /** The tasks whose logs are on screen, in pane order, and their log heights. */
+  panes: () => { taskId: TaskId; lines: number }[];
+  /** Leave the console; the shell decides what happens to running tasks. */
+  quit: () => void;
+};
+
+const taskIds = (ctx: UiContext) => ctx.store.getState().plan.tasks.map((t) => t.id);
+
+/** The pane that log keys act on: the focused pane, or the selected task's pane. */
+const focusedPane = (ctx: UiContext) => {
+  const { focus, selectedTaskId } = ctx.store.getState();
+  const panes = ctx.panes();
+  if (focus.area === 'pane') return panes[focus.index] ?? panes[0];
+  return panes.find((p) => p.taskId === selectedTaskId) ?? panes[0];
+};
+
+const moveSelection = (ctx: UiContext, delta: number) => {
+  const state = ctx.store.getState();
+  const ids = taskIds(ctx);
+  const index = state.selectedTaskId ? ids.indexOf(state.selectedTaskId) : -1;
+  const next = ids[Math.min(ids.length - 1, Math.max(0, index + delta))];
+  if (next) state.taskSelected(next);
+};
+
+const scroll = (ctx: UiContext, delta: (lines: number) => number) => {
+  const pane = focusedPane(ctx);
+  if (!pane) return;
+  const ring = ctx.logBook.ring(pane.taskId);
+  const state = ctx.store.getState();
+  state.anchorMoved(pane.taskId, scrollAnchor(ring, state.anchors[pane.taskId] ?? null, delta(pane.lines), pane.lines));
+};
+
+const jumpToMatch = (ctx: UiContext, direction: 'older' | 'newer') => {
+  const state = ctx.store.getState();
+  const pane = focusedPane(ctx);
+  const query = state.search.query;
+  if (!pane || !query) return state.noticeShown('no search yet: press / to search', 'warn');
+  const ring = ctx.logBook.ring(pane.taskId);
+  const current = state.search.taskId === pane.taskId ? state.search.matchSeq : undefined;
+  const from =
+    current === undefined
+      ? visibleRange(ring, state.anchors[pane.taskId] ?? null, pane.lines).to
+      : current + (direction === 'older' ? -1 : 1);
+  const match = findMatch(ring, query, from, direction, stripAnsi);
+  if (match === undefined) return state.noticeShown(`no ${direction} match for "${query}"`, 'warn');
+  state.searchMatched(query, pane.taskId, match);
+};
+
+const selected = (ctx: UiContext, run: (taskId: TaskId) => void) => {
+  const id = ctx.store.getState().selectedTaskId;
+  if (id) run(id);
+};
+
+export const runAction = (action: ActionId, ctx: UiContext): void => {
+  const state = ctx.store.getState();
+  const paneFocused = state.focus.area === 'pane';
+  switch (action) {
+    case ActionId.selectUp:
+      return paneFocused ? scroll(ctx, () => -1) : moveSelection(ctx, -1);
+    case ActionId.selectDown:
+      return paneFocused ? scroll(ctx, () => 1) : moveSelection(ctx, 1);
+    case ActionId.start:
+      return selected(ctx, ctx.control.start);
+    case ActionId.stop:
+      return selected(ctx, ctx.control.stop);
+    case ActionId.kill:
+      return selected(ctx, ctx.control.kill);
+    case ActionId.restart:
+      return selected(ctx, ctx.control.restart);
+    case ActionId.focusNext:
+    case ActionId.focusPrevious: {
+      const count = ctx.panes().length;
+      const order = [-1, ...Array.from({ length: count }, (_, i) => i)];
+      const at = state.focus.area === 'table' ? 0 : order.indexOf(state.focus.index);
+      const step = action === ActionId.focusNext ? 1 : -1;
+      const next = order[(at + step + order.length) % order.length] ?? -1;
+      return state.focusChanged(next === -1 ? { area: 'table' } : { area: 'pane', index: next });
+    }
+    case ActionId.toggleSplit:
+      return state.splitViewToggled();
+    case ActionId.pageUp:
+      return scroll(ctx, (lines) => -Math.max(1, lines - 1));
+    case ActionId.pageDown:
+      return scroll(ctx, (lines) => Math.max(1, lines - 1));
+    case ActionId.top:
+      return scroll(ctx, () => Number.NEGATIVE_INFINITY);
+    case ActionId.bottom: {
+      const pane = focusedPane(ctx);
+      return pane ? state.anchorMoved(pane.taskId, null) : undefined;
+    }
+    case ActionId.follow: {
+      const pane = focusedPane(ctx);
+      if (!pane) return;
+      const anchor = state.anchors[pane.taskId] ?? null;
+      // Pausing pins the view to the line now at the bottom.
+      return state.anchorMoved(pane.taskId, anchor === null ? Math.max(0, ctx.logBook.ring(pane.taskId).end() - 1) : null);
+    }
+    case ActionId.searchOpen:
+      state.searchDraftChanged('');
+      return state.modeChanged(Mode.search);
+    case ActionId.searchNext:
+      return jumpToMatch(ctx, 'older');
+    case ActionId.searchPrevious:
+      return jumpToMatch(ctx, 'newer');
+    case ActionId.searchSubmit: {
+      const query = state.search.draft;
+      const pane = focusedPane(ctx);
+      if (!pane || !query) return state.modeChanged(Mode.normal);
+      const ring = ctx.logBook.ring(pane.taskId);
+      const match = findMatch(ring, query, ring.end() - 1, 'older', stripAnsi);
+      state.searchMatched(query, pane.taskId, match);
+      if (match === undefined) state.noticeShown(`no match for "${query}"`, 'warn');
+      return;
+    }
+    case ActionId.searchCancel:
+      return state.modeChanged(Mode.normal);
+    case ActionId.searchBackspace:
+      return state.searchDraftChanged(state.search.draft.slice(0, -1));
+    case ActionId.helpOpen:
+      return state.modeChanged(Mode.help);
+    case ActionId.helpClose:
+      return state.modeChanged(Mode.normal);
+    case ActionId.quit: {
+      const running = Object.values(state.tasks).filter((t) => isActive(t.status)).length;
+      if (running === 0) return ctx.quit();
+      return state.confirmRequested({
+        prompt: `${running} task${running > 1 ? 's are' : ' is'} running. Stop ${running > 1 ? 'them' : 'it'} and quit?`,
+        actionId: 'quit',
+      });
+    }
+    case ActionId.confirmYes: {
+      const confirm = state.confirm;
+      state.confirmClosed();
+      if (confirm?.actionId === 'quit') ctx.quit();
+      return;
+    }
+    case ActionId.confirmNo:
+      return state.confirmClosed();
+  }
+};

@@ -1,0 +1,94 @@
+import { useMemo, useRef } from 'react';
+import { Box, Text } from 'ink';
+import type { TaskId } from '../plan/types.js';
+import { splitTaskIds, tableRows } from '../state/derive.js';
+import type { LogBook } from '../state/log-book.js';
+import type { TaskControl } from '../state/services.js';
+import type { AppStore } from '../state/store.js';
+import { Mode } from '../state/ui-slice.js';
+import type { UiContext } from './actions.js';
+import { DetailLine } from './detail-line.js';
+import { Footer } from './footer.js';
+import { Header } from './header.js';
+import { HelpOverlay } from './help-overlay.js';
+import { computeLayout, minColumns, minRows } from './layout.js';
+import { LogArea } from './log-area.js';
+import { createPaint } from './paint.js';
+import type { Paint } from './paint.js';
+import { ServicesContext, useAppState, useServices } from './services-context.js';
+import { TaskTable } from './task-table.js';
+import { useKeyDispatcher } from './use-key-dispatcher.js';
+import { useTerminalSize } from './use-terminal-size.js';
+
+export type AppProps = {
+  store: AppStore;
+  logBook: LogBook;
+  control: TaskControl;
+  onQuit: () => void;
+  paint?: Paint;
+};
+
+export const App = ({ store, logBook, control, onQuit, paint }: AppProps) => {
+  const services = useMemo(() => ({ store, logBook, paint: paint ?? createPaint() }), [store, logBook, paint]);
+  return (
+    <ServicesContext.Provider value={services}>
+      <Screen control={control} onQuit={onQuit} />
+    </ServicesContext.Provider>
+  );
+};
+
+const Screen = ({ control, onQuit }: Pick<AppProps, 'control' | 'onQuit'>) => {
+  const { columns, rows } = useTerminalSize();
+  const { store, logBook } = useServices();
+  const plan = useAppState((s) => s.plan);
+  const mode = useAppState((s) => s.mode);
+  const focus = useAppState((s) => s.focus);
+  const splitView = useAppState((s) => s.splitView);
+  // A string key keeps the selector's result stable between renders.
+  const splitKey = useAppState((s) => (s.splitView ? splitTaskIds(s).join('\n') : (s.selectedTaskId ?? '')));
+  const paneTaskIds = useMemo<TaskId[]>(() => (splitKey ? splitKey.split('\n') : []), [splitKey]);
+  const wantedRows = useMemo(() => tableRows(plan).length + 1, [plan]);
+  const layout = computeLayout(columns, rows, wantedRows, splitView ? paneTaskIds.length : 1);
+
+  const latest = useRef({ layout, paneTaskIds });
+  latest.current = { layout, paneTaskIds };
+  const ctx = useMemo<UiContext>(
+    () => ({
+      store,
+      control,
+      logBook,
+      panes: () =>
+        latest.current.layout.panes
+          .map((box, index) => ({ taskId: latest.current.paneTaskIds[index], lines: box.height - 1 }))
+          .filter((p): p is { taskId: TaskId; lines: number } => p.taskId !== undefined),
+      quit: onQuit,
+    }),
+    [store, logBook, control, onQuit],
+  );
+  useKeyDispatcher(ctx);
+
+  if (layout.tooSmall) {
+    return (
+      <Box height={layout.frameRows}>
+        <Text wrap="truncate">
+          Terminal too small ({columns}x{rows}); needs {minColumns}x{minRows}. q quits.
+        </Text>
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column" width={columns} height={layout.frameRows}>
+      <Header width={columns} />
+      {mode === Mode.help ? (
+        <HelpOverlay width={columns} height={layout.frameRows - 2} />
+      ) : (
+        <>
+          <TaskTable width={columns} height={layout.tableRows + 1} focused={focus.area === 'table'} />
+          <DetailLine width={columns} />
+          <LogArea layout={layout} taskIds={paneTaskIds} />
+        </>
+      )}
+      <Footer width={columns} />
+    </Box>
+  );
+};

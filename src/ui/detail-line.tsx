@@ -1,0 +1,30 @@
+import { Box } from 'ink';
+import path from 'node:path';
+import { failureCount } from '../state/progress.js';
+import { fitWidth } from './format.js';
+import { Line } from './line.js';
+import { useAppState, useServices } from './services-context.js';
+
+/** What the selected task's last run came to: the reason, the failed dates, the log file. */
+export const DetailLine = ({ width }: { width: number }) => {
+  const { paint } = useServices();
+  const taskId = useAppState((s) => s.selectedTaskId);
+  const runtime = useAppState((s) => (s.selectedTaskId ? s.tasks[s.selectedTaskId] : undefined));
+  const stateDir = useAppState((s) => s.plan.stateDir);
+  if (!taskId || !runtime) return <Box height={1} />;
+  const parts: string[] = [paint.bold(taskId)];
+  if (runtime.attempt === 0) parts.push(paint.muted('not run yet: ⏎ or s starts it'));
+  if (runtime.reason) parts.push(paint.status(runtime.status, runtime.reason));
+  const failed = failureCount(runtime.progress);
+  if (failed > 0) {
+    const dates = runtime.progress.failedDates;
+    parts.push(paint.count('failed', `failed: ${dates.slice(0, 6).join(', ')}${dates.length > 6 ? ` +${dates.length - 6}` : ''}`));
+  }
+  if (runtime.progress.reportedEta) parts.push(paint.muted(`script ETA ${runtime.progress.reportedEta}`));
+  if (runtime.logFile) parts.push(paint.muted(`log ${path.relative(path.dirname(stateDir), runtime.logFile)}`));
+  return (
+    <Box height={1}>
+      <Line text={fitWidth(parts.join(paint.muted(' · ')), width)} />
+    </Box>
+  );
+};

@@ -1,0 +1,49 @@
+import { Box } from 'ink';
+import type { TaskId } from '../plan/types.js';
+import { fitWidth, padWidth } from './format.js';
+import { Line } from './line.js';
+import { visibleRange } from './log-view.js';
+import { useAppState, useServices } from './services-context.js';
+import { theme } from './theme.js';
+import { statusText } from './task-columns.js';
+
+type Props = { taskId: TaskId; width: number; height: number; focused: boolean };
+
+/**
+ * The tail of one task's log. Lines come from the log book, never from React state: the
+ * pane re-renders when the task's log version moves and reads only the rows it shows.
+ */
+export const LogPane = ({ taskId, width, height, focused }: Props) => {
+  const { logBook, paint } = useServices();
+  useAppState((s) => s.logVersion[taskId]);
+  const runtime = useAppState((s) => s.tasks[taskId]);
+  const anchor = useAppState((s) => s.anchors[taskId] ?? null);
+  const matchSeq = useAppState((s) => (s.search.taskId === taskId ? s.search.matchSeq : undefined));
+  const ring = logBook.ring(taskId);
+  const lines = Math.max(0, height - 1);
+  const { from, to } = visibleRange(ring, anchor, lines);
+
+  const rows: string[] = [];
+  for (let seq = from; seq <= to; seq++) {
+    const text = fitWidth(ring.at(seq) ?? '', width);
+    rows.push(seq === matchSeq ? paint.match(padWidth(text.replace(/\u001b\[[0-9;]*m/g, ''), width)) : text);
+  }
+  while (rows.length < lines) rows.push('');
+
+  const state = runtime ? `${statusText(runtime, Date.now())}${runtime.pid ? ` · pid ${runtime.pid}` : ''}` : '';
+  const where = anchor === null ? 'following' : `paused at line ${anchor + 1} of ${ring.end()}`;
+  const titleText = ` ${taskId.replace('@', ' ')} · ${state} · ${where} `;
+  const rule = theme.rule.repeat(Math.max(0, width - titleText.length - 2));
+  const title = focused
+    ? paint.accent(fitWidth(`${theme.rule}${theme.rule}${titleText}${rule}`, width))
+    : paint.muted(fitWidth(`${theme.rule}${theme.rule}${titleText}${rule}`, width));
+
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Line text={title} />
+      {rows.map((text, index) => (
+        <Line key={index} text={text} />
+      ))}
+    </Box>
+  );
+};

@@ -1,0 +1,26 @@
+import type { TaskStatus } from '../state/task-status.js';
+
+/** Every colour and symbol on screen, by meaning. Components never use literals. */
+export const theme = {
+  status: {
+    pending: { symbol: '·', color: 'gray', label: 'pending' },
+    starting: { symbol: '◌', color: 'cyan', label: 'starting' },
+    running: { symbol: '▶', color: 'cyan', label: 'running' },
+    stopping: { symbol: '■', color: 'yellow', label: 'stopping' },
+    succeeded: { symbol: '✓', color: 'green', label: 'succeeded' },
+    'with-failures': { symbol: '⚠', color: 'yellow', label: 'with failures' },
+    failed: { symbol: '✗', color: 'red', label: 'failed' },
+    killed: { symbol: '☠', color: 'magenta', label: 'killed' },
+  } satisfies Record<TaskStatus, { symbol: string; color: string; label: string }>,
+  accent: 'cyan',
+  muted: 'gray',
+  heading: 'white',
+  border: 'gray',
+  borderFocused: 'cyan',
+  selection: { backgroundColor: 'blue', color: 'white' },
+  searchMatch: { backgroundColor: 'yellow', color: 'black' },
+  counts: { ok: 'green', failed: 'red', skipped: 'gray' },
+  notice: { info: 'cyan', warn: 'yellow', error: 'red' },
+  bar: { filled: '█', empty: '░' },
+  rule: '─',
+} as const;

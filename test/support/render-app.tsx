@@ -1,0 +1,81 @@
+import { render } from 'ink-testing-library';
+import { Chalk } from 'chalk';
+import { createAppStore } from '../../src/state/store.js';
+import type { AppStore } from '../../src/state/store.js';
+import { createLogBook } from '../../src/state/log-book.js';
+import type { LogBook } from '../../src/state/log-book.js';
+import type { TaskControl } from '../../src/state/services.js';
+import type { Plan } from '../../src/plan/index.js';
+import { App } from '../../src/ui/app.js';
+import { createPaint } from '../../src/ui/paint.js';
+import { testPlan } from './plans.js';
+
+/** Named key sequences, so tests read as what the operator pressed. */
+export const keys = {
+  up: '\u001b[A',
+  down: '\u001b[B',
+  enter: '\r',
+  escape: '\u001b',
+  tab: '\t',
+  pageUp: '\u001b[5~',
+  pageDown: '\u001b[6~',
+  home: '\u001b[H',
+  end: '\u001b[F',
+  backspace: '\u007f',
+  ctrlC: '\u0003',
+} as const;
+
+export type ControlCall = { action: keyof TaskControl; taskId?: string };
+
+/** Records what the UI asked of the supervisor; the runner tests cover what it does. */
+export const recordingControl = (calls: ControlCall[], running = () => 0): TaskControl => ({
+  start: (taskId) => calls.push({ action: 'start', taskId }),
+  stop: (taskId) => calls.push({ action: 'stop', taskId }),
+  kill: (taskId) => calls.push({ action: 'kill', taskId }),
+  restart: (taskId) => calls.push({ action: 'restart', taskId }),
+  stopAll: () => {
+    calls.push({ action: 'stopAll' });
+    return Promise.resolve();
+  },
+  runningCount: running,
+});
+
+export type Rendered = ReturnType<typeof render> & {
+  store: AppStore;
+  logBook: LogBook;
+  calls: ControlCall[];
+  quits: () => number;
+  /** Writes keys one at a time, as a terminal would deliver separate key presses. */
+  press: (...sequence: string[]) => Promise<void>;
+  /** Resolves with the frame once `predicate` holds; fails with the last frame after the deadline. */
+  waitForFrame: (predicate: (frame: string) => boolean, deadlineMs?: number) => Promise<string>;
+};
+
+/** Renders the whole console with a fresh store; ink-testing-library's stdout is 100 columns. */
+export const renderApp = (plan: Plan = testPlan()): Rendered => {
+  const store = createAppStore(plan);
+  const logBook = createLogBook(1000);
+  const calls: ControlCall[] = [];
+  let quitCount = 0;
+  const paint = createPaint(new Chalk({ level: 0 }));
+  const rendered = render(
+    <App store={store} logBook={logBook} control={recordingControl(calls)} onQuit={() => quitCount++} paint={paint} />,
+  );
+  const waitForFrame = async (predicate: (frame: string) => boolean, deadlineMs = 3000) => {
+    const deadline = Date.now() + deadlineMs;
+    for (;;) {
+      const frame = rendered.lastFrame() ?? '';
+      if (predicate(frame)) return frame;
+      if (Date.now() > deadline) throw new Error(`frame never matched; last frame:\n${frame}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  const press = async (...sequence: string[]) => {
+    for (const key of sequence) {
+      rendered.stdin.write(key);
+      // Let Ink's input parser deliver this key before the next one arrives.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  return { ...rendered, store, logBook, calls, quits: () => quitCount, press, waitForFrame };
+};
