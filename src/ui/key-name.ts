@@ -17,3 +17,13 @@ export const keyName = (input: string, key: Key): string => {
   if (key.ctrl && input) return `ctrl-${input.toLowerCase()}`;
   return input;
 };
+
+/** The key name of one raw character, for input that arrived several keys at a time. */
+export const charName = (char: string): string => {
+  if (char === '\r' || char === '\n') return 'enter';
+  if (char === '\t') return 'tab';
+  if (char === '\u007f' || char === '\b') return 'backspace';
+  const code = char.charCodeAt(0);
+  if (code < 32) return `ctrl-${String.fromCharCode(code + 96)}`;
+  return char;
+};

@@ -154,3 +154,16 @@ describe('log panes', () => {
     expect(app.store.getState().focus).toEqual({ area: 'pane', index: 0 });
   });
 });
+
+describe('fast typing', () => {
+  it('treats keys that arrive in one chunk as separate presses', async () => {
+    app = renderApp();
+    await app.waitForFrame((f) => f.includes('alpha'));
+    app.stdin.write('\rjj\r');
+    await app.waitForFrame(() => app!.calls.length === 2);
+    expect(app.calls).toEqual([
+      { action: 'start', taskId: 'alpha@w1' },
+      { action: 'start', taskId: 'beta@w1' },
+    ]);
+  });
+});

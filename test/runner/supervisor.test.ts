@@ -1,0 +1,159 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TaskStatus } from '../../src/state/task-status.js';
+import { fixture, isAlive, startHarness } from '../support/runner-harness.js';
+import { waitFor } from '../support/wait-for.js';
+import { isFinished } from '../../src/state/task-status.js';
+
+let harness: ReturnType<typeof startHarness> | undefined;
+afterEach(async () => {
+  if (!harness) return;
+  for (const id of Object.keys(harness.store.getState().tasks)) harness.supervisor.kill(id);
+  await harness.supervisor.stopAll();
+  harness.supervisor.dispose();
+  harness = undefined;
+});
+
+const finished = (id: string) => () => {
+  const task = harness!.task(id);
+  return isFinished(task.status) ? task : undefined;
+};
+
+describe('supervisor with real processes', () => {
+  it('records the exit code and keeps every line, stdout and stderr merged in order', async () => {
+    harness = startHarness([{ id: 'p', command: ['node', fixture('print-and-exit.mjs'), '200', '3'] }]);
+    harness.supervisor.start('p@w1');
+    const task = await waitFor('exit', finished('p'));
+    expect(task).toMatchObject({ status: TaskStatus.failed, exitCode: 3, reason: 'exit 3' });
+    const expected = Array.from({ length: 200 }, (_, i) => `line ${i + 1} ${i % 2 === 0 ? 'out' : 'err'}`);
+    expect(harness.logLines('p')).toEqual(expected);
+    expect(harness.tail('p').filter((l) => !l.startsWith('[backfill-console]'))).toEqual(expected);
+  });
+
+  it('runs the command in its cwd with the plan env and PYTHONUNBUFFERED set', async () => {
+    harness = startHarness([
+      {
+        id: 'p',
+        command: ['node', '-e', 'console.log(process.cwd(), process.env.PYTHONUNBUFFERED, process.env.FOO, process.argv[1])', '{start}'],
+        cwd: '/tmp',
+        env: { FOO: 'bar' },
+      },
+    ]);
+    harness.supervisor.start('p@w1');
+    await waitFor('exit', finished('p'));
+    expect(harness.logLines('p')).toEqual(['/tmp 1 bar 2022-04-16']);
+  });
+
+  it('shows exit 0 with failed dates as finished with failures, with the dates', async () => {
+    const script = [
+      "console.error('INFO:__main__:Processing game date 1/2: 2022-04-16')",
+      "console.error('  ✓ Success: 481 records')",
+      "console.error('INFO:__main__:Processing game date 2/2: 2022-04-17')",
+      "console.error('  ✗ Failed: 2022-04-17')",
+    ].join(';');
+    harness = startHarness([{ id: 'p', command: ['node', '-e', script] }]);
+    harness.supervisor.start('p@w1');
+    const task = await waitFor('exit', finished('p'));
+    expect(task).toMatchObject({ status: TaskStatus.withFailures, exitCode: 0 });
+    expect(task.progress).toMatchObject({ succeeded: 1, failed: 1, failedDates: ['2022-04-17'], index: 2, total: 2 });
+  });
+
+  it('kills a child that ignores SIGTERM after the grace period, showing the countdown', async () => {
+    harness = startHarness([{ id: 'p', command: ['node', fixture('ignore-sigterm.mjs')] }], 1);
+    harness.supervisor.start('p@w1');
+    await waitFor('ready', () => harness!.tail('p').includes('ready'));
+    const stopAt = Date.now();
+    harness.supervisor.stop('p@w1');
+    const stopping = harness.task('p');
+    expect(stopping.status).toBe(TaskStatus.stopping);
+    expect(stopping.killAt! - stopAt).toBeGreaterThanOrEqual(900);
+    const task = await waitFor('exit', finished('p'));
+    expect(Date.now() - stopAt).toBeGreaterThanOrEqual(950);
+    expect(task).toMatchObject({ status: TaskStatus.killed, signal: 'SIGKILL' });
+    expect(harness.tail('p')).toContain('ignoring SIGTERM');
+    expect(isAlive(task.pid!)).toBe(false);
+  });
+
+  it('kills at once with X', async () => {
+    harness = startHarness([{ id: 'p', command: ['node', fixture('ignore-sigterm.mjs')] }], 30);
+    harness.supervisor.start('p@w1');
+    await waitFor('ready', () => harness!.tail('p').includes('ready'));
+    const at = Date.now();
+    harness.supervisor.kill('p@w1');
+    const task = await waitFor('exit', finished('p'));
+    expect(task.signal).toBe('SIGKILL');
+    expect(Date.now() - at).toBeLessThan(5000);
+  });
+
+  it('leaves no grandchild behind when a task is stopped', async () => {
+    harness = startHarness([{ id: 'p', command: ['node', fixture('fork-grandchild.mjs')] }]);
+    harness.supervisor.start('p@w1');
+    const line = await waitFor('grandchild pid', () => harness!.tail('p').find((l) => l.startsWith('grandchild ')));
+    const grandchild = Number(line.split(' ')[1]);
+    expect(isAlive(grandchild)).toBe(true);
+    harness.supervisor.stop('p@w1');
+    await waitFor('exit', finished('p'));
+    await waitFor('grandchild gone', () => !isAlive(grandchild));
+    expect(harness.supervisor.runningCount()).toBe(0);
+  });
+
+  it('takes down a grandchild left running by a parent that exits on its own', async () => {
+    harness = startHarness([{ id: 'p', command: ['node', fixture('fork-grandchild.mjs'), '--exit'] }]);
+    harness.supervisor.start('p@w1');
+    const task = await waitFor('exit', finished('p'));
+    expect(task.exitCode).toBe(0);
+    const line = harness.tail('p').find((l) => l.startsWith('grandchild '))!;
+    const grandchild = Number(line.split(' ')[1]);
+    await waitFor('grandchild gone', () => !isAlive(grandchild));
+    await waitFor('supervisor idle', () => harness!.supervisor.runningCount() === 0);
+  });
+
+  it('fails a task with a missing executable or cwd and keeps the others running', async () => {
+    harness = startHarness([
+      { id: 'missing', command: ['.venv/bin/python', 'x.py'] },
+      { id: 'nocwd', command: ['node', '-e', ''], cwd: 'does/not/exist' },
+      { id: 'ok', command: ['node', fixture('slow-printer.mjs')] },
+    ]);
+    harness.supervisor.start('ok@w1');
+    harness.supervisor.start('missing@w1');
+    harness.supervisor.start('nocwd@w1');
+    expect(harness.task('missing')).toMatchObject({ status: TaskStatus.failed });
+    expect(harness.task('missing').reason).toMatch(/executable not found.*\.venv\/bin\/python/);
+    expect(harness.task('nocwd').reason).toMatch(/working directory not found: .*does\/not\/exist/);
+    expect(harness.tail('missing').join('\n')).toMatch(/cannot start: executable not found/);
+    await waitFor('ok prints', () => harness!.tail('ok').some((l) => l.startsWith('tick')));
+    expect(harness.task('ok').status).toBe(TaskStatus.running);
+  });
+
+  it('restarts a running task as a new attempt in a new log file', async () => {
+    harness = startHarness([{ id: 'p', command: ['node', fixture('slow-printer.mjs')] }]);
+    harness.supervisor.start('p@w1');
+    await waitFor('ticks', () => harness!.tail('p').some((l) => l.startsWith('tick')));
+    const firstLog = harness.task('p').logFile;
+    harness.supervisor.restart('p@w1');
+    await waitFor('second attempt running', () => harness!.task('p').attempt === 2 && harness!.task('p').status === 'running');
+    expect(harness.task('p').logFile).not.toBe(firstLog);
+    expect(existsSync(firstLog!)).toBe(true);
+  });
+
+  it('keeps every line of a flood in the log file while the tail stays capped', async () => {
+    harness = startHarness([{ id: 'p', command: ['node', fixture('flood.mjs'), '200000'] }]);
+    harness.supervisor.start('p@w1');
+    await waitFor('exit', finished('p'), 60_000);
+    const lines = harness.logLines('p');
+    expect(lines).toHaveLength(200_000);
+    expect(lines[199_999]).toContain('199999');
+    const ring = harness.logBook.ring('p@w1');
+    expect(ring.end() - ring.first()).toBeLessThanOrEqual(1000);
+    expect(ring.end()).toBeGreaterThanOrEqual(200_000);
+  });
+
+  it('writes log files readable by the owner only', async () => {
+    harness = startHarness([{ id: 'p', command: ['node', '-e', ''] }]);
+    harness.supervisor.start('p@w1');
+    const task = await waitFor('exit', finished('p'));
+    expect(statSync(task.logFile!).mode & 0o777).toBe(0o600);
+    expect(statSync(path.dirname(task.logFile!)).mode & 0o777).toBe(0o700);
+  });
+});
