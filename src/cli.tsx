@@ -10,7 +10,11 @@ import { parseCliArgs, usage } from './cli-args.js';
 import { enterFullScreen } from './terminal.js';
 
 const version = (): string =>
-  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  (
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    }
+  ).version;
 
 const loadOrExit = (file: string): Plan => {
   try {
@@ -26,7 +30,9 @@ const loadOrExit = (file: string): Plan => {
 
 const runConsole = async (plan: Plan): Promise<number> => {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
-    process.stderr.write('backfill-console: the console needs a terminal (stdin and stdout must be a TTY)\n');
+    process.stderr.write(
+      'backfill-console: the console needs a terminal (stdin and stdout must be a TTY)\n',
+    );
     return 2;
   }
   mkdirSync(plan.stateDir, { recursive: true, mode: 0o700 });
@@ -53,13 +59,16 @@ const runConsole = async (plan: Plan): Promise<number> => {
     })();
   };
 
-  const instance = render(<App store={store} logBook={logBook} control={supervisor} onQuit={() => quit(0)} />, {
-    exitOnCtrlC: false,
-    patchConsole: true,
-    // The ingest tick is 33 ms; a 30 fps cap would draw only every second tick.
-    maxFps: 60,
-    incrementalRendering: true,
-  });
+  const instance = render(
+    <App store={store} logBook={logBook} control={supervisor} onQuit={() => quit(0)} />,
+    {
+      exitOnCtrlC: false,
+      patchConsole: true,
+      // The ingest tick is 33 ms; a 30 fps cap would draw only every second tick.
+      maxFps: 60,
+      incrementalRendering: true,
+    },
+  );
 
   // Signals follow the quit policy: stop the tasks, restore the terminal, then leave.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -98,7 +107,9 @@ const main = async (): Promise<number> => {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`backfill-console: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `backfill-console: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

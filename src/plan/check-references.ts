@@ -34,7 +34,10 @@ export const checkReferences = (plan: ParsedPlan): ReferenceProblem[] => {
           message: `unknown processor "${dependency}"`,
         });
       } else if (dependency === processor.id) {
-        problems.push({ path: ['processors', index, 'dependsOn', depIndex], message: 'a processor cannot depend on itself' });
+        problems.push({
+          path: ['processors', index, 'dependsOn', depIndex],
+          message: 'a processor cannot depend on itself',
+        });
       }
     });
   });
@@ -42,7 +45,10 @@ export const checkReferences = (plan: ParsedPlan): ReferenceProblem[] => {
     const cycle = findCycle(plan);
     if (cycle) {
       const index = plan.processors.findIndex((p) => p.id === cycle[0]);
-      problems.push({ path: ['processors', index, 'dependsOn'], message: `dependency cycle: ${cycle.join(' → ')}` });
+      problems.push({
+        path: ['processors', index, 'dependsOn'],
+        message: `dependency cycle: ${cycle.join(' → ')}`,
+      });
     }
   }
   return problems;

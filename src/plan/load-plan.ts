@@ -21,7 +21,8 @@ export const loadPlan = (file: string): Plan => {
     text = readFileSync(absolute, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file (pass --plan FILE)' : String((error as Error).message);
+    const why =
+      code === 'ENOENT' ? 'no such file (pass --plan FILE)' : String((error as Error).message);
     throw new PlanError(absolute, [{ message: why }]);
   }
   return parsePlan(text, absolute);
@@ -42,7 +43,10 @@ export const parsePlan = (text: string, file: string): Plan => {
   }
   const result = planSchema.safeParse(doc.toJS());
   if (!result.success) {
-    throw new PlanError(file, result.error.issues.map((i) => locateIssue(doc, lineCounter, i)));
+    throw new PlanError(
+      file,
+      result.error.issues.map((i) => locateIssue(doc, lineCounter, i)),
+    );
   }
   const referenceProblems = checkReferences(result.data).map((p) => ({
     ...locate(doc, lineCounter, p.path),
@@ -94,7 +98,11 @@ const locateIssue = (doc: Document, counter: LineCounter, issue: z.core.$ZodIssu
       message: `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`,
     };
   }
-  return { ...locate(doc, counter, issuePath), field: formatPath(issuePath), message: describe(issue) };
+  return {
+    ...locate(doc, counter, issuePath),
+    field: formatPath(issuePath),
+    message: describe(issue),
+  };
 };
 
 const describe = (issue: z.core.$ZodIssue): string => {
@@ -106,7 +114,11 @@ const describe = (issue: z.core.$ZodIssue): string => {
 };
 
 /** Finds the closest node that exists along the path (a missing field points at its parent). */
-const locate = (doc: Document, counter: LineCounter, keys: PathKey[]): Pick<PlanProblem, 'line' | 'column'> => {
+const locate = (
+  doc: Document,
+  counter: LineCounter,
+  keys: PathKey[],
+): Pick<PlanProblem, 'line' | 'column'> => {
   for (let depth = keys.length; depth >= 0; depth--) {
     const node = depth === 0 ? doc.contents : doc.getIn(keys.slice(0, depth), true);
     const range = (node as YamlNode | undefined)?.range;
@@ -121,7 +133,9 @@ const locate = (doc: Document, counter: LineCounter, keys: PathKey[]): Pick<Plan
 const locateKey = (doc: Document, counter: LineCounter, parent: PathKey[], key: string) => {
   const node = parent.length === 0 ? doc.contents : doc.getIn(parent, true);
   if (isMap(node)) {
-    const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === key);
+    const pair = node.items.find(
+      (item) => isPair(item) && isScalar(item.key) && item.key.value === key,
+    );
     const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
     if (range) {
       const pos = counter.linePos(range[0]);

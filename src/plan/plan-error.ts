@@ -21,7 +21,8 @@ export type PlanProblem = {
 const formatProblems = (file: string, problems: PlanProblem[]): string =>
   problems
     .map((p) => {
-      const where = p.line === undefined ? file : `${file}:${p.line}${p.column ? `:${p.column}` : ''}`;
+      const where =
+        p.line === undefined ? file : `${file}:${p.line}${p.column ? `:${p.column}` : ''}`;
       return `${where}: ${p.field ? `${p.field}: ` : ''}${p.message}`;
     })
     .join('\n');

@@ -13,7 +13,10 @@ const isoDate = z
 const id = z
   .string()
   .min(1)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, "_", "." and "-" (start with a letter or digit)');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+    'use letters, digits, "_", "." and "-" (start with a letter or digit)',
+  );
 
 /** `dataset.table` or `project.dataset.table`: checked before it is placed into generated SQL. */
 const tableName = z
@@ -47,7 +50,9 @@ export const windowSchema = z
   .strict()
   .refine((w) => w.end >= w.start, { message: 'end is before start', path: ['end'] });
 
-export const phaseSchema = z.object({ id: z.string().min(1), title: z.string().optional() }).strict();
+export const phaseSchema = z
+  .object({ id: z.string().min(1), title: z.string().optional() })
+  .strict();
 
 export const coverageSchema = z.union([
   z.object({ table: tableName, dateColumn: columnName.default('game_date') }).strict(),
@@ -65,7 +70,10 @@ export const processorSchema = z
     dependsOn: z.array(z.string()).default([]),
     progress: progressPatternsSchema.optional(),
     coverage: coverageSchema.optional(),
-    expected: z.object({ sql: z.string().min(1) }).strict().optional(),
+    expected: z
+      .object({ sql: z.string().min(1) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -94,12 +102,19 @@ export const planSchema = z
   .object({
     version: z.literal(1),
     name: z.string().optional(),
-    settings: settingsSchema.default({ stopGraceSeconds: 10, stateDir: '.backfill', logTailLines: 5000 }),
+    settings: settingsSchema.default({
+      stopGraceSeconds: 10,
+      stateDir: '.backfill',
+      logTailLines: 5000,
+    }),
     windows: z.array(windowSchema).min(1, 'declare at least one window'),
     phases: z.array(phaseSchema).min(1, 'declare at least one phase'),
     processors: z.array(processorSchema).min(1, 'declare at least one processor'),
     warehouse: warehouseSchema.optional(),
-    expected: z.object({ sql: z.string().min(1) }).strict().optional(),
+    expected: z
+      .object({ sql: z.string().min(1) })
+      .strict()
+      .optional(),
   })
   .strict();
 

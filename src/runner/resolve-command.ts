@@ -23,7 +23,8 @@ export const resolveCommand = (
   pathVariable: string | undefined,
 ): ResolvedCommand => {
   try {
-    if (!statSync(cwd).isDirectory()) return { ok: false, reason: `working directory is not a folder: ${cwd}` };
+    if (!statSync(cwd).isDirectory())
+      return { ok: false, reason: `working directory is not a folder: ${cwd}` };
   } catch {
     return { ok: false, reason: `working directory not found: ${cwd}` };
   }
@@ -31,7 +32,10 @@ export const resolveCommand = (
     const file = path.resolve(cwd, executable);
     return isExecutableFile(file)
       ? { ok: true, file }
-      : { ok: false, reason: `executable not found or not executable: ${executable} (looked for ${file})` };
+      : {
+          ok: false,
+          reason: `executable not found or not executable: ${executable} (looked for ${file})`,
+        };
   }
   for (const dir of (pathVariable ?? '').split(path.delimiter).filter(Boolean)) {
     const file = path.join(dir, executable);

@@ -43,7 +43,12 @@ export type Supervisor = TaskControl & {
 
 const consolePrefix = '[backfill-console]';
 
-export const createSupervisor = ({ plan, store, logBook, tickMs = 33 }: SupervisorOptions): Supervisor => {
+export const createSupervisor = ({
+  plan,
+  store,
+  logBook,
+  tickMs = 33,
+}: SupervisorOptions): Supervisor => {
   const handles = new Map<TaskId, Handle>();
   const graceMs = plan.settings.stopGraceSeconds * 1000;
   let tick: NodeJS.Timeout | undefined;
@@ -98,7 +103,11 @@ export const createSupervisor = ({ plan, store, logBook, tickMs = 33 }: Supervis
     try {
       mkdirSync(path.dirname(logFile), { recursive: true, mode: 0o700 });
     } catch (error) {
-      state.taskStartFailed(taskId, `cannot create log folder: ${(error as Error).message}`, Date.now());
+      state.taskStartFailed(
+        taskId,
+        `cannot create log folder: ${(error as Error).message}`,
+        Date.now(),
+      );
       return;
     }
     state.taskStarting(taskId, logFile);
@@ -108,13 +117,19 @@ export const createSupervisor = ({ plan, store, logBook, tickMs = 33 }: Supervis
     const argv = substituteArgv(processor.command, window);
     const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: '1', ...processor.env };
     const [executable = '', ...args] = argv;
-    note(taskId, logFile, `attempt ${store.getState().tasks[taskId]?.attempt}: ${argv.join(' ')} (cwd ${processor.resolvedCwd})`);
+    note(
+      taskId,
+      logFile,
+      `attempt ${store.getState().tasks[taskId]?.attempt}: ${argv.join(' ')} (cwd ${processor.resolvedCwd})`,
+    );
 
     const fail = (reason: string) => {
       note(taskId, logFile, `cannot start: ${reason}`);
       ring.append([`${consolePrefix} cannot start: ${reason}`]);
       store.getState().taskStartFailed(taskId, reason, Date.now());
-      store.getState().outputReceived([{ taskId, progress: store.getState().tasks[taskId]!.progress }]);
+      store
+        .getState()
+        .outputReceived([{ taskId, progress: store.getState().tasks[taskId]!.progress }]);
     };
     const resolved = resolveCommand(executable, processor.resolvedCwd, env.PATH);
     if (!resolved.ok) return fail(resolved.reason);
@@ -168,7 +183,11 @@ export const createSupervisor = ({ plan, store, logBook, tickMs = 33 }: Supervis
       const exit = { exitCode: result.exitCode, signal: result.signal, endedAt };
       store.getState().taskExited(taskId, exit);
       const summary = exit.signal ? `killed by ${exit.signal}` : `exit ${exit.exitCode}`;
-      note(taskId, logFile, `${summary} after ${((endedAt - (store.getState().tasks[taskId]?.startedAt ?? endedAt)) / 1000).toFixed(1)} s`);
+      note(
+        taskId,
+        logFile,
+        `${summary} after ${((endedAt - (store.getState().tasks[taskId]?.startedAt ?? endedAt)) / 1000).toFixed(1)} s`,
+      );
       // Grandchildren that outlive the leader belong to the task: take them down too.
       const stop = handle.stop ?? terminateGroup(pid, graceMs);
       await stop.done;
@@ -186,7 +205,11 @@ export const createSupervisor = ({ plan, store, logBook, tickMs = 33 }: Supervis
     const handle = handles.get(taskId);
     if (!handle) return;
     if (handle.stop) return;
-    note(taskId, handle.logFile, `stop requested: SIGTERM to process group ${handle.pid}, SIGKILL in ${graceMs / 1000} s`);
+    note(
+      taskId,
+      handle.logFile,
+      `stop requested: SIGTERM to process group ${handle.pid}, SIGKILL in ${graceMs / 1000} s`,
+    );
     handle.stop = terminateGroup(handle.pid, graceMs, () =>
       note(taskId, handle.logFile, `grace period over: SIGKILL to process group ${handle.pid}`),
     );

@@ -19,7 +19,8 @@ export const paceOf = (task: TaskRuntime, now: number): Pace => {
   const elapsed = (task.endedAt ?? now) - startedAt;
   if (elapsed <= 0) return { fraction };
   const datesPerHour = (done / elapsed) * 3_600_000;
-  const etaMs = total && isActive(task.status) ? ((total - done) / datesPerHour) * 3_600_000 : undefined;
+  const etaMs =
+    total && isActive(task.status) ? ((total - done) / datesPerHour) * 3_600_000 : undefined;
   return { fraction, datesPerHour, etaMs };
 };
 
@@ -32,7 +33,10 @@ export const statusCounts = (tasks: Record<TaskId, TaskRuntime>): StatusCounts =
 };
 
 /** Up to four tasks for the split view: the selection, then active ones by start time, then recent ones. */
-export const splitTaskIds = (state: Pick<AppState, 'tasks' | 'selectedTaskId'>, max = 4): TaskId[] => {
+export const splitTaskIds = (
+  state: Pick<AppState, 'tasks' | 'selectedTaskId'>,
+  max = 4,
+): TaskId[] => {
   const ids: TaskId[] = state.selectedTaskId ? [state.selectedTaskId] : [];
   const byRecency = Object.entries(state.tasks)
     .filter(([id, task]) => id !== state.selectedTaskId && task.startedAt !== undefined)
@@ -47,7 +51,8 @@ export const splitTaskIds = (state: Pick<AppState, 'tasks' | 'selectedTaskId'>, 
   return ids;
 };
 
-export type TableRow = { kind: 'phase'; phaseId: string; title: string } | { kind: 'task'; taskId: TaskId };
+export type TableRow =
+  { kind: 'phase'; phaseId: string; title: string } | { kind: 'task'; taskId: TaskId };
 
 /** Phase headings followed by their tasks, in plan order. */
 export const tableRows = (plan: Plan): TableRow[] => {

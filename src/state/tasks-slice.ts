@@ -39,7 +39,11 @@ export type TasksSlice = {
   ) => void;
 };
 
-const pendingTask: TaskRuntime = { status: TaskStatus.pending, attempt: 0, progress: emptyProgress };
+const pendingTask: TaskRuntime = {
+  status: TaskStatus.pending,
+  attempt: 0,
+  progress: emptyProgress,
+};
 
 export const initialTasks = (taskIds: readonly TaskId[]): Record<TaskId, TaskRuntime> =>
   Object.fromEntries(taskIds.map((id) => [id, pendingTask]));
@@ -51,13 +55,19 @@ export const statusOnExit = (
 ): Pick<TaskRuntime, 'status' | 'reason'> => {
   const stopped = task.status === TaskStatus.stopping;
   if (exit.signal) {
-    return { status: TaskStatus.killed, reason: `${stopped ? 'stopped, ' : ''}killed by ${exit.signal}` };
+    return {
+      status: TaskStatus.killed,
+      reason: `${stopped ? 'stopped, ' : ''}killed by ${exit.signal}`,
+    };
   }
   if (stopped) return { status: TaskStatus.killed, reason: `stopped, exit ${exit.exitCode}` };
   if (exit.exitCode !== 0) return { status: TaskStatus.failed, reason: `exit ${exit.exitCode}` };
   const failed = failureCount(task.progress);
   if (failed > 0) {
-    return { status: TaskStatus.withFailures, reason: `exit 0 but ${failed} date${failed > 1 ? 's' : ''} failed` };
+    return {
+      status: TaskStatus.withFailures,
+      reason: `exit 0 but ${failed} date${failed > 1 ? 's' : ''} failed`,
+    };
   }
   return { status: TaskStatus.succeeded, reason: undefined };
 };

@@ -41,7 +41,10 @@ const scroll = (ctx: UiContext, delta: (lines: number) => number) => {
   if (!pane) return;
   const ring = ctx.logBook.ring(pane.taskId);
   const state = ctx.store.getState();
-  state.anchorMoved(pane.taskId, scrollAnchor(ring, state.anchors[pane.taskId] ?? null, delta(pane.lines), pane.lines));
+  state.anchorMoved(
+    pane.taskId,
+    scrollAnchor(ring, state.anchors[pane.taskId] ?? null, delta(pane.lines), pane.lines),
+  );
 };
 
 const jumpToMatch = (ctx: UiContext, direction: 'older' | 'newer') => {
@@ -107,7 +110,10 @@ export const runAction = (action: ActionId, ctx: UiContext): void => {
       if (!pane) return;
       const anchor = state.anchors[pane.taskId] ?? null;
       // Pausing pins the view to the line now at the bottom.
-      return state.anchorMoved(pane.taskId, anchor === null ? Math.max(0, ctx.logBook.ring(pane.taskId).end() - 1) : null);
+      return state.anchorMoved(
+        pane.taskId,
+        anchor === null ? Math.max(0, ctx.logBook.ring(pane.taskId).end() - 1) : null,
+      );
     }
     case ActionId.searchOpen:
       state.searchDraftChanged('');

@@ -29,7 +29,10 @@ export type AppProps = {
 };
 
 export const App = ({ store, logBook, control, onQuit, paint }: AppProps) => {
-  const services = useMemo(() => ({ store, logBook, paint: paint ?? createPaint() }), [store, logBook, paint]);
+  const services = useMemo(
+    () => ({ store, logBook, paint: paint ?? createPaint() }),
+    [store, logBook, paint],
+  );
   return (
     <ServicesContext.Provider value={services}>
       <Screen control={control} onQuit={onQuit} />
@@ -45,7 +48,9 @@ const Screen = ({ control, onQuit }: Pick<AppProps, 'control' | 'onQuit'>) => {
   const focus = useAppState((s) => s.focus);
   const splitView = useAppState((s) => s.splitView);
   // A string key keeps the selector's result stable between renders.
-  const splitKey = useAppState((s) => (s.splitView ? splitTaskIds(s).join('\n') : (s.selectedTaskId ?? '')));
+  const splitKey = useAppState((s) =>
+    s.splitView ? splitTaskIds(s).join('\n') : (s.selectedTaskId ?? ''),
+  );
   const paneTaskIds = useMemo<TaskId[]>(() => (splitKey ? splitKey.split('\n') : []), [splitKey]);
   const wantedRows = useMemo(() => tableRows(plan).length + 1, [plan]);
   const layout = computeLayout(columns, rows, wantedRows, splitView ? paneTaskIds.length : 1);
@@ -59,7 +64,10 @@ const Screen = ({ control, onQuit }: Pick<AppProps, 'control' | 'onQuit'>) => {
       logBook,
       panes: () =>
         latest.current.layout.panes
-          .map((box, index) => ({ taskId: latest.current.paneTaskIds[index], lines: box.height - 1 }))
+          .map((box, index) => ({
+            taskId: latest.current.paneTaskIds[index],
+            lines: box.height - 1,
+          }))
           .filter((p): p is { taskId: TaskId; lines: number } => p.taskId !== undefined),
       quit: onQuit,
     }),
@@ -83,7 +91,11 @@ const Screen = ({ control, onQuit }: Pick<AppProps, 'control' | 'onQuit'>) => {
         <HelpOverlay width={columns} height={layout.frameRows - 2} />
       ) : (
         <>
-          <TaskTable width={columns} height={layout.tableRows + 1} focused={focus.area === 'table'} />
+          <TaskTable
+            width={columns}
+            height={layout.tableRows + 1}
+            focused={focus.area === 'table'}
+          />
           <DetailLine width={columns} />
           <LogArea layout={layout} taskIds={paneTaskIds} />
         </>

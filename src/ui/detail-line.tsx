@@ -18,10 +18,17 @@ export const DetailLine = ({ width }: { width: number }) => {
   const failed = failureCount(runtime.progress);
   if (failed > 0) {
     const dates = runtime.progress.failedDates;
-    parts.push(paint.count('failed', `failed: ${dates.slice(0, 6).join(', ')}${dates.length > 6 ? ` +${dates.length - 6}` : ''}`));
+    parts.push(
+      paint.count(
+        'failed',
+        `failed: ${dates.slice(0, 6).join(', ')}${dates.length > 6 ? ` +${dates.length - 6}` : ''}`,
+      ),
+    );
   }
-  if (runtime.progress.reportedEta) parts.push(paint.muted(`script ETA ${runtime.progress.reportedEta}`));
-  if (runtime.logFile) parts.push(paint.muted(`log ${path.relative(path.dirname(stateDir), runtime.logFile)}`));
+  if (runtime.progress.reportedEta)
+    parts.push(paint.muted(`script ETA ${runtime.progress.reportedEta}`));
+  if (runtime.logFile)
+    parts.push(paint.muted(`log ${path.relative(path.dirname(stateDir), runtime.logFile)}`));
   return (
     <Box height={1}>
       <Line text={fitWidth(parts.join(paint.muted(' · ')), width)} />

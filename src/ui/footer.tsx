@@ -16,16 +16,20 @@ export const Footer = ({ width }: { width: number }) => {
   const confirm = useAppState((s) => s.confirm);
   const notice = useAppState((s) => s.notice);
   let left: string;
-  if (mode === Mode.search) left = `${paint.accent('/')}${draft}${paint.inverse(' ')}  ${paint.muted('⏎ find · Esc cancel')}`;
+  if (mode === Mode.search)
+    left = `${paint.accent('/')}${draft}${paint.inverse(' ')}  ${paint.muted('⏎ find · Esc cancel')}`;
   else if (mode === Mode.confirm && confirm) left = paint.notice('warn', `${confirm.prompt} (y/n)`);
   else if (mode === Mode.help) left = paint.muted('Esc or ? closes the help');
-  else left = hints.map((b) => `${paint.accent(b.label)} ${paint.muted(b.footer ?? '')}`).join('  ');
+  else
+    left = hints.map((b) => `${paint.accent(b.label)} ${paint.muted(b.footer ?? '')}`).join('  ');
   const right = notice && mode !== Mode.confirm ? paint.notice(notice.level, notice.text) : '';
   // The notice wins the space: it is what the operator needs to read right now.
   const shownRight = fitWidth(right, width);
   const room = Math.max(0, width - stringWidth(shownRight) - 1);
   const shownLeft = fitWidth(left, room);
-  const gap = ' '.repeat(Math.max(right ? 1 : 0, width - stringWidth(shownLeft) - stringWidth(shownRight)));
+  const gap = ' '.repeat(
+    Math.max(right ? 1 : 0, width - stringWidth(shownLeft) - stringWidth(shownRight)),
+  );
   return (
     <Box height={1}>
       <Line text={fitWidth(`${shownLeft}${gap}${shownRight}`, width)} />

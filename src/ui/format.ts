@@ -11,7 +11,12 @@ export const formatDuration = (ms: number): string => {
   return `${hours}h${String(minutes % 60).padStart(2, '0')}m`;
 };
 
-export const progressBar = (fraction: number, width: number, filled: string, empty: string): string => {
+export const progressBar = (
+  fraction: number,
+  width: number,
+  filled: string,
+  empty: string,
+): string => {
   const clamped = Math.min(1, Math.max(0, fraction));
   const full = Math.round(clamped * width);
   return filled.repeat(full) + empty.repeat(width - full);

@@ -13,12 +13,19 @@ export const Header = ({ width }: { width: number }) => {
   const tasks = useAppState((s) => s.tasks);
   const counts = statusCounts(tasks);
   const part = (status: TaskStatus, count: number) =>
-    count > 0 ? paint.status(status, `${theme.status[status].symbol} ${count} ${theme.status[status].label}`) : '';
+    count > 0
+      ? paint.status(
+          status,
+          `${theme.status[status].symbol} ${count} ${theme.status[status].label}`,
+        )
+      : '';
   const active = counts.running + counts.starting + counts.stopping;
   const parts = [
     paint.bold('backfill-console'),
     paint.muted(`${plan.name ?? plan.file} · ${plan.tasks.length} tasks`),
-    active > 0 ? paint.status(TaskStatus.running, `${theme.status.running.symbol} ${active} running`) : '',
+    active > 0
+      ? paint.status(TaskStatus.running, `${theme.status.running.symbol} ${active} running`)
+      : '',
     part(TaskStatus.succeeded, counts.succeeded),
     part(TaskStatus.withFailures, counts['with-failures']),
     part(TaskStatus.failed, counts.failed),

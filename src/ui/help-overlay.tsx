@@ -26,7 +26,12 @@ export const HelpOverlay = ({ width, height }: { width: number; height: number }
     }
     rows.push(`  ${padWidth(line.label, 10)}${line.description}`);
   }
-  rows.push('', paint.muted('Statuses: ✓ succeeded · ⚠ exit 0 but dates failed · ✗ failed · ☠ killed or stopped · ■ stopping'));
+  rows.push(
+    '',
+    paint.muted(
+      'Statuses: ✓ succeeded · ⚠ exit 0 but dates failed · ✗ failed · ☠ killed or stopped · ■ stopping',
+    ),
+  );
   return (
     <Box flexDirection="column" height={height}>
       {rows.slice(0, height).map((text, index) => (

@@ -43,7 +43,12 @@ export const computeLayout = (
     const row = Math.floor(i / paneColumns);
     const base = Math.floor(paneRows / rowsOfPanes);
     const height = row === rowsOfPanes - 1 ? paneRows - base * (rowsOfPanes - 1) : base;
-    const width = paneColumns === 2 ? (i % 2 === 0 ? Math.ceil(columns / 2) : Math.floor(columns / 2)) : columns;
+    const width =
+      paneColumns === 2
+        ? i % 2 === 0
+          ? Math.ceil(columns / 2)
+          : Math.floor(columns / 2)
+        : columns;
     panes.push({ width, height });
   }
   return { columns, frameRows, tableRows, paneRows, panes, paneColumns, tooSmall };

@@ -10,7 +10,10 @@ type Props = { layout: Layout; taskIds: readonly TaskId[] };
 export const LogArea = ({ layout, taskIds }: Props) => {
   const focus = useAppState((s) => s.focus);
   const panes = layout.panes.map((box, index) => ({ box, index, taskId: taskIds[index] }));
-  const columns = layout.paneColumns === 2 ? [panes.filter((p) => p.index % 2 === 0), panes.filter((p) => p.index % 2 === 1)] : [panes];
+  const columns =
+    layout.paneColumns === 2
+      ? [panes.filter((p) => p.index % 2 === 0), panes.filter((p) => p.index % 2 === 1)]
+      : [panes];
   return (
     <Box flexDirection="row" height={layout.paneRows}>
       {columns.map((column, c) => (

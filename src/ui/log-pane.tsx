@@ -1,3 +1,4 @@
+import stripAnsi from 'strip-ansi';
 import { Box } from 'ink';
 import type { TaskId } from '../plan/types.js';
 import { fitWidth, padWidth } from './format.js';
@@ -26,11 +27,13 @@ export const LogPane = ({ taskId, width, height, focused }: Props) => {
   const rows: string[] = [];
   for (let seq = from; seq <= to; seq++) {
     const text = fitWidth(ring.at(seq) ?? '', width);
-    rows.push(seq === matchSeq ? paint.match(padWidth(text.replace(/\u001b\[[0-9;]*m/g, ''), width)) : text);
+    rows.push(seq === matchSeq ? paint.match(padWidth(stripAnsi(text), width)) : text);
   }
   while (rows.length < lines) rows.push('');
 
-  const state = runtime ? `${statusText(runtime, Date.now())}${runtime.pid ? ` · pid ${runtime.pid}` : ''}` : '';
+  const state = runtime
+    ? `${statusText(runtime, Date.now())}${runtime.pid ? ` · pid ${runtime.pid}` : ''}`
+    : '';
   const where = anchor === null ? 'following' : `paused at line ${anchor + 1} of ${ring.end()}`;
   const titleText = ` ${taskId.replace('@', ' ')} · ${state} · ${where} `;
   const rule = theme.rule.repeat(Math.max(0, width - titleText.length - 2));

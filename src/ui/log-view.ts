@@ -7,7 +7,8 @@ export const visibleRange = (
   height: number,
 ): { from: number; to: number } => {
   const end = ring.end();
-  const bottom = anchor === null ? end - 1 : Math.min(Math.max(anchor, ring.first() + height - 1), end - 1);
+  const bottom =
+    anchor === null ? end - 1 : Math.min(Math.max(anchor, ring.first() + height - 1), end - 1);
   const from = Math.max(ring.first(), bottom - height + 1);
   return { from, to: bottom };
 };

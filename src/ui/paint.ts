@@ -5,7 +5,8 @@ import { theme } from './theme.js';
 
 /** Colours as ANSI strings for pre-formatted rows (see Line). Level follows the terminal. */
 export const createPaint = (chalk: ChalkInstance = new Chalk()) => {
-  const color = (name: string) => (chalk as unknown as Record<string, ChalkInstance>)[name] ?? chalk;
+  const color = (name: string) =>
+    (chalk as unknown as Record<string, ChalkInstance>)[name] ?? chalk;
   return {
     status: (status: TaskStatus, text: string) => color(theme.status[status].color)(text),
     muted: (text: string) => color(theme.muted)(text),

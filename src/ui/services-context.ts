@@ -16,5 +16,5 @@ export const useServices = (): Services => {
 };
 
 /** Subscribes to the smallest slice of state a component needs. */
-export const useAppState = <T,>(selector: (state: AppState) => T): T =>
+export const useAppState = <T>(selector: (state: AppState) => T): T =>
   useStore(useServices().store, selector);

@@ -26,7 +26,10 @@ export const TaskTable = ({ width, height, focused }: Props) => {
   const bodyRows = Math.max(1, height - 1);
   const selectedIndex = rows.findIndex((r) => r.kind === 'task' && r.taskId === selectedTaskId);
   // Keep the selection (and its phase heading when possible) on screen.
-  const top = Math.max(0, Math.min(rows.length - bodyRows, selectedIndex - Math.floor(bodyRows / 2)));
+  const top = Math.max(
+    0,
+    Math.min(rows.length - bodyRows, selectedIndex - Math.floor(bodyRows / 2)),
+  );
   const visible = rows.slice(top, top + bodyRows);
   return (
     <Box flexDirection="column" height={height}>
@@ -50,12 +53,29 @@ export const TaskTable = ({ width, height, focused }: Props) => {
   );
 };
 
-type RowProps = { task: Task; columns: Columns; width: number; selected: boolean; focused: boolean; now: number };
+type RowProps = {
+  task: Task;
+  columns: Columns;
+  width: number;
+  selected: boolean;
+  focused: boolean;
+  now: number;
+};
 
 const TaskRow = memo(function TaskRow({ task, columns, width, selected, focused, now }: RowProps) {
   const { paint } = useServices();
   const runtime = useAppState((s) => s.tasks[task.id]);
   if (!runtime) return null;
   const text = fitWidth(taskRowText(task, runtime, columns, now, paint, selected), width);
-  return <Line text={selected ? (focused ? paint.selected(padWidth(text, width)) : paint.inverse(padWidth(text, width))) : text} />;
+  return (
+    <Line
+      text={
+        selected
+          ? focused
+            ? paint.selected(padWidth(text, width))
+            : paint.inverse(padWidth(text, width))
+          : text
+      }
+    />
+  );
 });

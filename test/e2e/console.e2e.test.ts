@@ -48,7 +48,10 @@ describe('the built console in a real terminal', () => {
   it('starts a task, shows its lines and progress, stops it, quits, and leaves no process', async () => {
     const { file } = writePlan();
     term = startTmux(['node', path.join(root, 'bin/backfill-console.js'), '--plan', file]);
-    await term.waitForScreen((s) => s.includes('Phase 4 precompute') && s.includes('slowpoke'), 'the task table');
+    await term.waitForScreen(
+      (s) => s.includes('Phase 4 precompute') && s.includes('slowpoke'),
+      'the task table',
+    );
 
     term.keys('Enter');
     const running = await term.waitForScreen(
@@ -61,7 +64,10 @@ describe('the built console in a real terminal', () => {
     expect(isAlive(pid)).toBe(true);
 
     term.keys('x');
-    const stopped = await term.waitForScreen((s) => /slowpoke .*killed TERM/.test(s), 'the task stopped');
+    const stopped = await term.waitForScreen(
+      (s) => /slowpoke .*killed TERM/.test(s),
+      'the task stopped',
+    );
     expect(stopped).toContain('stop requested: SIGTERM to process group');
     expect(isAlive(pid)).toBe(false);
 
@@ -78,7 +84,10 @@ describe('the built console in a real terminal', () => {
     term.keys('Enter', 'j', 'j', 'Enter');
     await term.waitForScreen((s) => s.includes('▶ 2 running'), 'two running tasks');
     term.keys('q');
-    await term.waitForScreen((s) => s.includes('2 tasks are running. Stop them and quit? (y/n)'), 'the quit question');
+    await term.waitForScreen(
+      (s) => s.includes('2 tasks are running. Stop them and quit? (y/n)'),
+      'the quit question',
+    );
     term.keys('y');
     await waitFor('the console to exit', () => term!.exitStatus() !== undefined, 15_000);
     expect(term.exitStatus()).toBe(0);
@@ -87,11 +96,17 @@ describe('the built console in a real terminal', () => {
 
   it('exits 2 naming file, line and field for a broken plan', () => {
     const { file } = writePlan();
-    writeFileSync(file, 'version: 1\nwindows: []\nphases: [{ id: "3" }]\nprocessors: [{ id: a, phase: "3", command: [x], colour: red }]\n');
+    writeFileSync(
+      file,
+      'version: 1\nwindows: []\nphases: [{ id: "3" }]\nprocessors: [{ id: a, phase: "3", command: [x], colour: red }]\n',
+    );
     let output = '';
     let status = 0;
     try {
-      execFileSync('node', [path.join(root, 'bin/backfill-console.js'), '--plan', file], { encoding: 'utf8', stdio: 'pipe' });
+      execFileSync('node', [path.join(root, 'bin/backfill-console.js'), '--plan', file], {
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
     } catch (error) {
       const failure = error as { status: number; stderr: string };
       status = failure.status;

@@ -46,45 +46,81 @@ describe('parsePlan', () => {
 
   it('resolves cwd and the state folder against the plan file folder', () => {
     const plan = parsePlan(valid, '/plans/sub/backfill.yaml');
-    expect(plan.processors.find((p) => p.id === 'team_offense_game_summary')?.resolvedCwd).toBe('/plans');
-    expect(plan.processors.find((p) => p.id === 'team_defense_zone_analysis')?.resolvedCwd).toBe('/plans/sub');
+    expect(plan.processors.find((p) => p.id === 'team_offense_game_summary')?.resolvedCwd).toBe(
+      '/plans',
+    );
+    expect(plan.processors.find((p) => p.id === 'team_defense_zone_analysis')?.resolvedCwd).toBe(
+      '/plans/sub',
+    );
     expect(plan.stateDir).toBe('/plans/sub/.backfill');
     expect(plan.settings.stopGraceSeconds).toBe(10);
   });
 
   it('names line and field for an unknown key', () => {
     const problems = problemsOf(valid.replace('    cwd: ..', '    cwdd: ..'));
-    expect(problems).toEqual([expect.objectContaining({ line: 16, field: 'processors[1].cwdd', message: 'unknown key "cwdd"' })]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        line: 16,
+        field: 'processors[1].cwdd',
+        message: 'unknown key "cwdd"',
+      }),
+    ]);
   });
 
   it('names line and field for a wrong type', () => {
-    const problems = problemsOf(valid.replace('command: [".venv/bin/python", "y.py"]', 'command: ".venv/bin/python y.py"'));
+    const problems = problemsOf(
+      valid.replace('command: [".venv/bin/python", "y.py"]', 'command: ".venv/bin/python y.py"'),
+    );
     expect(problems[0]).toMatchObject({ line: 15, field: 'processors[1].command' });
     expect(problems[0]?.message).toMatch(/expected array, got string/);
   });
 
   it('rejects an end date before the start date on the end field', () => {
     const problems = problemsOf(valid.replace('end: 2023-06-13', 'end: 2023-03-01'));
-    expect(problems[0]).toMatchObject({ line: 4, field: 'windows[1].end', message: 'end is before start' });
+    expect(problems[0]).toMatchObject({
+      line: 4,
+      field: 'windows[1].end',
+      message: 'end is before start',
+    });
   });
 
   it('rejects an impossible calendar date', () => {
-    expect(problemsOf(valid.replace('2022-04-16', '2022-02-30'))[0]).toMatchObject({ line: 3, field: 'windows[0].start' });
+    expect(problemsOf(valid.replace('2022-04-16', '2022-02-30'))[0]).toMatchObject({
+      line: 3,
+      field: 'windows[0].start',
+    });
   });
 
   it('rejects an unknown dependency with its line', () => {
-    const problems = problemsOf(valid.replace('dependsOn: [team_offense_game_summary]', 'dependsOn: [team_ofense]'));
-    expect(problems[0]).toMatchObject({ line: 12, field: 'processors[0].dependsOn[0]', message: 'unknown processor "team_ofense"' });
+    const problems = problemsOf(
+      valid.replace('dependsOn: [team_offense_game_summary]', 'dependsOn: [team_ofense]'),
+    );
+    expect(problems[0]).toMatchObject({
+      line: 12,
+      field: 'processors[0].dependsOn[0]',
+      message: 'unknown processor "team_ofense"',
+    });
   });
 
   it('rejects duplicate ids', () => {
-    const problems = problemsOf(valid.replace('id: team_defense_zone_analysis', 'id: team_offense_game_summary'));
-    expect(problems[0]).toMatchObject({ line: 13, field: 'processors[1].id', message: 'duplicate id "team_offense_game_summary"' });
+    const problems = problemsOf(
+      valid.replace('id: team_defense_zone_analysis', 'id: team_offense_game_summary'),
+    );
+    expect(problems[0]).toMatchObject({
+      line: 13,
+      field: 'processors[1].id',
+      message: 'duplicate id "team_offense_game_summary"',
+    });
   });
 
   it('rejects an unknown phase and a dependency cycle', () => {
-    expect(problemsOf(valid.replace('phase: "4"', 'phase: "9"'))[0]?.message).toMatch(/unknown phase "9"/);
-    const cyclic = valid.replace('    command: [".venv/bin/python", "y.py"]', '    command: [".venv/bin/python", "y.py"]\n    dependsOn: [team_defense_zone_analysis]');
+    expect(problemsOf(valid.replace('phase: "4"', 'phase: "9"'))[0]?.message).toMatch(
+      /unknown phase "9"/,
+    );
+    const cyclic = valid.replace(
+      '    command: [".venv/bin/python", "y.py"]',
+      '    command: [".venv/bin/python", "y.py"]\n    dependsOn: [team_defense_zone_analysis]',
+    );
     expect(problemsOf(cyclic)[0]?.message).toMatch(/dependency cycle/);
   });
 

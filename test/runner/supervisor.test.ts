@@ -22,11 +22,16 @@ const finished = (id: string) => () => {
 
 describe('supervisor with real processes', () => {
   it('records the exit code and keeps every line, stdout and stderr merged in order', async () => {
-    harness = startHarness([{ id: 'p', command: ['node', fixture('print-and-exit.mjs'), '200', '3'] }]);
+    harness = startHarness([
+      { id: 'p', command: ['node', fixture('print-and-exit.mjs'), '200', '3'] },
+    ]);
     harness.supervisor.start('p@w1');
     const task = await waitFor('exit', finished('p'));
     expect(task).toMatchObject({ status: TaskStatus.failed, exitCode: 3, reason: 'exit 3' });
-    const expected = Array.from({ length: 200 }, (_, i) => `line ${i + 1} ${i % 2 === 0 ? 'out' : 'err'}`);
+    const expected = Array.from(
+      { length: 200 },
+      (_, i) => `line ${i + 1} ${i % 2 === 0 ? 'out' : 'err'}`,
+    );
     expect(harness.logLines('p')).toEqual(expected);
     expect(harness.tail('p').filter((l) => !l.startsWith('[backfill-console]'))).toEqual(expected);
   });
@@ -35,7 +40,12 @@ describe('supervisor with real processes', () => {
     harness = startHarness([
       {
         id: 'p',
-        command: ['node', '-e', 'console.log(process.cwd(), process.env.PYTHONUNBUFFERED, process.env.FOO, process.argv[1])', '{start}'],
+        command: [
+          'node',
+          '-e',
+          'console.log(process.cwd(), process.env.PYTHONUNBUFFERED, process.env.FOO, process.argv[1])',
+          '{start}',
+        ],
         cwd: '/tmp',
         env: { FOO: 'bar' },
       },
@@ -56,7 +66,13 @@ describe('supervisor with real processes', () => {
     harness.supervisor.start('p@w1');
     const task = await waitFor('exit', finished('p'));
     expect(task).toMatchObject({ status: TaskStatus.withFailures, exitCode: 0 });
-    expect(task.progress).toMatchObject({ succeeded: 1, failed: 1, failedDates: ['2022-04-17'], index: 2, total: 2 });
+    expect(task.progress).toMatchObject({
+      succeeded: 1,
+      failed: 1,
+      failedDates: ['2022-04-17'],
+      index: 2,
+      total: 2,
+    });
   });
 
   it('kills a child that ignores SIGTERM after the grace period, showing the countdown', async () => {
@@ -89,7 +105,9 @@ describe('supervisor with real processes', () => {
   it('leaves no grandchild behind when a task is stopped', async () => {
     harness = startHarness([{ id: 'p', command: ['node', fixture('fork-grandchild.mjs')] }]);
     harness.supervisor.start('p@w1');
-    const line = await waitFor('grandchild pid', () => harness!.tail('p').find((l) => l.startsWith('grandchild ')));
+    const line = await waitFor('grandchild pid', () =>
+      harness!.tail('p').find((l) => l.startsWith('grandchild ')),
+    );
     const grandchild = Number(line.split(' ')[1]);
     expect(isAlive(grandchild)).toBe(true);
     harness.supervisor.stop('p@w1');
@@ -99,7 +117,9 @@ describe('supervisor with real processes', () => {
   });
 
   it('takes down a grandchild left running by a parent that exits on its own', async () => {
-    harness = startHarness([{ id: 'p', command: ['node', fixture('fork-grandchild.mjs'), '--exit'] }]);
+    harness = startHarness([
+      { id: 'p', command: ['node', fixture('fork-grandchild.mjs'), '--exit'] },
+    ]);
     harness.supervisor.start('p@w1');
     const task = await waitFor('exit', finished('p'));
     expect(task.exitCode).toBe(0);
@@ -132,7 +152,10 @@ describe('supervisor with real processes', () => {
     await waitFor('ticks', () => harness!.tail('p').some((l) => l.startsWith('tick')));
     const firstLog = harness.task('p').logFile;
     harness.supervisor.restart('p@w1');
-    await waitFor('second attempt running', () => harness!.task('p').attempt === 2 && harness!.task('p').status === 'running');
+    await waitFor(
+      'second attempt running',
+      () => harness!.task('p').attempt === 2 && harness!.task('p').status === 'running',
+    );
     expect(harness.task('p').logFile).not.toBe(firstLog);
     expect(existsSync(firstLog!)).toBe(true);
   });

@@ -59,7 +59,13 @@ export const renderApp = (plan: Plan = testPlan()): Rendered => {
   let quitCount = 0;
   const paint = createPaint(new Chalk({ level: 0 }));
   const rendered = render(
-    <App store={store} logBook={logBook} control={recordingControl(calls)} onQuit={() => quitCount++} paint={paint} />,
+    <App
+      store={store}
+      logBook={logBook}
+      control={recordingControl(calls)}
+      onQuit={() => quitCount++}
+      paint={paint}
+    />,
   );
   const waitForFrame = async (predicate: (frame: string) => boolean, deadlineMs = 3000) => {
     const deadline = Date.now() + deadlineMs;

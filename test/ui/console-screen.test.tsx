@@ -6,7 +6,8 @@ import type { Rendered } from '../support/render-app.js';
 let app: Rendered | undefined;
 afterEach(() => app?.unmount());
 
-const rowOf = (frame: string, text: string) => frame.split('\n').find((line) => line.includes(text)) ?? '';
+const rowOf = (frame: string, text: string) =>
+  frame.split('\n').find((line) => line.includes(text)) ?? '';
 
 describe('task table', () => {
   it('groups processor x window rows under their phase headings', async () => {
@@ -31,7 +32,15 @@ describe('task table', () => {
     store.getState().outputReceived([
       {
         taskId: 'alpha@w1',
-        progress: { ...emptyProgress, index: 3, total: 5, currentDate: '2022-04-18', succeeded: 1, failed: 1, failedDates: ['2022-04-17'] },
+        progress: {
+          ...emptyProgress,
+          index: 3,
+          total: 5,
+          currentDate: '2022-04-18',
+          succeeded: 1,
+          failed: 1,
+          failedDates: ['2022-04-17'],
+        },
       },
     ]);
     const running = await app.waitForFrame((f) => rowOf(f, 'alpha').includes('3/5'));
@@ -127,7 +136,9 @@ describe('log panes', () => {
 
   it('searches with / and moves between matches with n and N', async () => {
     const app = withLines(300);
-    app.logBook.ring('alpha@w1').append(['ERROR: boom at 2022-04-19', ...Array.from({ length: 100 }, (_, i) => `tail ${i}`)]);
+    app.logBook
+      .ring('alpha@w1')
+      .append(['ERROR: boom at 2022-04-19', ...Array.from({ length: 100 }, (_, i) => `tail ${i}`)]);
     app.store.getState().outputReceived([{ taskId: 'alpha@w1', progress: emptyProgress }]);
     await app.waitForFrame((f) => f.includes('tail 99'));
     await app.press('/', 'b', 'o', 'o', 'm');
@@ -148,7 +159,9 @@ describe('log panes', () => {
       app.store.getState().outputReceived([{ taskId: id, progress: emptyProgress }]);
     }
     await app.press('v');
-    const split = await app.waitForFrame((f) => ['alpha@w1', 'alpha@w2', 'beta@w1', 'beta@w2'].every((id) => f.includes(`hello from ${id}`)));
+    const split = await app.waitForFrame((f) =>
+      ['alpha@w1', 'alpha@w2', 'beta@w1', 'beta@w2'].every((id) => f.includes(`hello from ${id}`)),
+    );
     expect(split.match(/── \w+ w\d ·/g)).toHaveLength(4);
     await app.press(keys.tab);
     expect(app.store.getState().focus).toEqual({ area: 'pane', index: 0 });
