@@ -66,7 +66,10 @@ const runConsole = async (plan: Plan): Promise<number> => {
       patchConsole: true,
       // The ingest tick is 33 ms; a 30 fps cap would draw only every second tick.
       maxFps: 60,
-      incrementalRendering: true,
+      // Ink 6.8's incremental renderer moves the cursor up one row too few when the frame
+      // ends with a newline (any frame shorter than the terminal), so every redraw lands one
+      // row low and the top row goes stale. The standard renderer erases line by line.
+      incrementalRendering: false,
     },
   );
 

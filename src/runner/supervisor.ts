@@ -14,6 +14,7 @@ import { createLogTailer } from './log-tailer.js';
 import type { LogTailer } from './log-tailer.js';
 import { createProgressParser } from './progress-parser.js';
 import { logFileName } from './log-files.js';
+import { lastErrorLine } from './error-hint.js';
 
 type Handle = {
   pid: number;
@@ -180,7 +181,12 @@ export const createSupervisor = ({
       const batch: TaskOutput[] = [];
       ingest(taskId, handle, handle.tailer.finish(), batch);
       if (batch.length > 0) store.getState().outputReceived(batch);
-      const exit = { exitCode: result.exitCode, signal: result.signal, endedAt };
+      const exit = {
+        exitCode: result.exitCode,
+        signal: result.signal,
+        endedAt,
+        lastError: result.exitCode ? lastErrorLine(logBook.ring(taskId)) : undefined,
+      };
       store.getState().taskExited(taskId, exit);
       const summary = exit.signal ? `killed by ${exit.signal}` : `exit ${exit.exitCode}`;
       note(

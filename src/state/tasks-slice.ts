@@ -24,6 +24,14 @@ export type TaskRuntime = {
 
 export type TaskOutput = { taskId: TaskId; progress: Progress };
 
+export type TaskExit = {
+  exitCode?: number;
+  signal?: string;
+  endedAt: number;
+  /** The log's last error-looking line, shown with a failure. */
+  lastError?: string;
+};
+
 export type TasksSlice = {
   tasks: Record<TaskId, TaskRuntime>;
   /** Bumped once per tick for each task whose log tail grew; panes subscribe to it. */
@@ -33,10 +41,7 @@ export type TasksSlice = {
   taskStartFailed: (taskId: TaskId, reason: string, at: number) => void;
   outputReceived: (batch: readonly TaskOutput[]) => void;
   taskStopRequested: (taskId: TaskId, killAt: number | undefined) => void;
-  taskExited: (
-    taskId: TaskId,
-    exit: { exitCode?: number; signal?: string; endedAt: number },
-  ) => void;
+  taskExited: (taskId: TaskId, exit: TaskExit) => void;
 };
 
 const pendingTask: TaskRuntime = {
@@ -51,7 +56,7 @@ export const initialTasks = (taskIds: readonly TaskId[]): Record<TaskId, TaskRun
 /** The final status: the exit code alone never makes a run with failed dates a success. */
 export const statusOnExit = (
   task: TaskRuntime,
-  exit: { exitCode?: number; signal?: string },
+  exit: Omit<TaskExit, 'endedAt'>,
 ): Pick<TaskRuntime, 'status' | 'reason'> => {
   const stopped = task.status === TaskStatus.stopping;
   if (exit.signal) {
@@ -61,7 +66,10 @@ export const statusOnExit = (
     };
   }
   if (stopped) return { status: TaskStatus.killed, reason: `stopped, exit ${exit.exitCode}` };
-  if (exit.exitCode !== 0) return { status: TaskStatus.failed, reason: `exit ${exit.exitCode}` };
+  if (exit.exitCode !== 0) {
+    const why = exit.lastError ? `: ${exit.lastError}` : '';
+    return { status: TaskStatus.failed, reason: `exit ${exit.exitCode}${why}` };
+  }
   const failed = failureCount(task.progress);
   if (failed > 0) {
     return {

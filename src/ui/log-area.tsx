@@ -26,6 +26,7 @@ export const LogArea = ({ layout, taskIds }: Props) => {
                 width={box.width}
                 height={box.height}
                 focused={focus.area === 'pane' && focus.index === index}
+                gutter={layout.paneColumns === 2 && index % 2 === 0 ? 1 : 0}
               />
             ) : (
               <Box key={`empty-${index}`} width={box.width} height={box.height} />

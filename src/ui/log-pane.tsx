@@ -7,14 +7,23 @@ import { visibleRange } from './log-view.js';
 import { useAppState, useServices } from './services-context.js';
 import { theme } from './theme.js';
 import { statusText } from './task-columns.js';
+import { isActive } from '../state/task-status.js';
 
-type Props = { taskId: TaskId; width: number; height: number; focused: boolean };
+type Props = {
+  taskId: TaskId;
+  width: number;
+  height: number;
+  focused: boolean;
+  /** Columns kept blank on the right, to separate panes side by side. */
+  gutter?: number;
+};
 
 /**
  * The tail of one task's log. Lines come from the log book, never from React state: the
  * pane re-renders when the task's log version moves and reads only the rows it shows.
  */
-export const LogPane = ({ taskId, width, height, focused }: Props) => {
+export const LogPane = ({ taskId, width: outerWidth, height, focused, gutter = 0 }: Props) => {
+  const width = Math.max(1, outerWidth - gutter);
   const { logBook, paint } = useServices();
   useAppState((s) => s.logVersion[taskId]);
   const runtime = useAppState((s) => s.tasks[taskId]);
@@ -32,7 +41,7 @@ export const LogPane = ({ taskId, width, height, focused }: Props) => {
   while (rows.length < lines) rows.push('');
 
   const state = runtime
-    ? `${statusText(runtime, Date.now())}${runtime.pid ? ` · pid ${runtime.pid}` : ''}`
+    ? `${statusText(runtime, Date.now())}${runtime.pid && isActive(runtime.status) ? ` · pid ${runtime.pid}` : ''}`
     : '';
   const where = anchor === null ? 'following' : `paused at line ${anchor + 1} of ${ring.end()}`;
   const titleText = ` ${taskId.replace('@', ' ')} · ${state} · ${where} `;
@@ -42,7 +51,7 @@ export const LogPane = ({ taskId, width, height, focused }: Props) => {
     : paint.muted(fitWidth(`${theme.rule}${theme.rule}${titleText}${rule}`, width));
 
   return (
-    <Box flexDirection="column" width={width} height={height}>
+    <Box flexDirection="column" width={outerWidth} height={height}>
       <Line text={title} />
       {rows.map((text, index) => (
         <Line key={index} text={text} />

@@ -75,6 +75,23 @@ describe('supervisor with real processes', () => {
     });
   });
 
+  it('gives a failed run the last error line of its log as the reason', async () => {
+    const script = [
+      "console.error('INFO:__main__:Processing game date 1/2: 2023-04-15')",
+      "console.error('Traceback (most recent call last):')",
+      'console.error(\'  File "x.py", line 3, in <module>\')',
+      "console.error('google.api_core.exceptions.BadRequest: 400 Unrecognized name: season_type')",
+      "console.error('')",
+      'process.exit(1)',
+    ].join(';');
+    harness = startHarness([{ id: 'p', command: ['node', '-e', script] }]);
+    harness.supervisor.start('p@w1');
+    const task = await waitFor('exit', finished('p'));
+    expect(task.reason).toBe(
+      'exit 1: google.api_core.exceptions.BadRequest: 400 Unrecognized name: season_type',
+    );
+  });
+
   it('kills a child that ignores SIGTERM after the grace period, showing the countdown', async () => {
     harness = startHarness([{ id: 'p', command: ['node', fixture('ignore-sigterm.mjs')] }], 1);
     harness.supervisor.start('p@w1');

@@ -38,19 +38,17 @@ describe('tasks slice', () => {
 
   it('never calls an exit 0 with failed dates a success', () => {
     const store = started();
-    store
-      .getState()
-      .outputReceived([
-        {
-          taskId: 'alpha@w1',
-          progress: {
-            ...emptyProgress,
-            succeeded: 3,
-            failed: 2,
-            failedDates: ['2022-04-17', '2022-04-19'],
-          },
+    store.getState().outputReceived([
+      {
+        taskId: 'alpha@w1',
+        progress: {
+          ...emptyProgress,
+          succeeded: 3,
+          failed: 2,
+          failedDates: ['2022-04-17', '2022-04-19'],
         },
-      ]);
+      },
+    ]);
     store.getState().taskExited('alpha@w1', { exitCode: 0, endedAt: 5000 });
     expect(store.getState().tasks['alpha@w1']).toMatchObject({
       status: TaskStatus.withFailures,
@@ -61,14 +59,12 @@ describe('tasks slice', () => {
 
   it('takes failures from the summary block when the tallies missed them', () => {
     const store = started();
-    store
-      .getState()
-      .outputReceived([
-        {
-          taskId: 'alpha@w1',
-          progress: { ...emptyProgress, summary: { successful: 40, skipped: 2, failed: 3 } },
-        },
-      ]);
+    store.getState().outputReceived([
+      {
+        taskId: 'alpha@w1',
+        progress: { ...emptyProgress, summary: { successful: 40, skipped: 2, failed: 3 } },
+      },
+    ]);
     store.getState().taskExited('alpha@w1', { exitCode: 0, endedAt: 5000 });
     expect(store.getState().tasks['alpha@w1']?.status).toBe(TaskStatus.withFailures);
   });
