@@ -78,7 +78,7 @@ export const processorSchema = z
   .strict();
 
 export const warehouseSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('sqlite'), path: z.string().default('./warehouse.sqlite') }).strict(),
+  z.object({ kind: z.literal('sqlite'), path: z.string().default('./warehouse') }).strict(),
   z
     .object({
       kind: z.literal('bigquery'),
