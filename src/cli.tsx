@@ -74,9 +74,22 @@ const runConsole = async (plan: Plan): Promise<number> => {
   );
 
   // Signals follow the quit policy: stop the tasks, restore the terminal, then leave.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.on(signal, () => quit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)));
+  const signalNumbers = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+  for (const signal of Object.keys(signalNumbers) as (keyof typeof signalNumbers)[]) {
+    process.on(signal, () => quit(128 + signalNumbers[signal]));
   }
+  // A bug must not leave a blank alternate screen behind: restore the terminal, say what
+  // happened, and still stop the tasks.
+  const crash = (error: unknown) => {
+    restoreScreen();
+    process.stderr.write(
+      `backfill-console crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n` +
+        `Task logs are kept in ${plan.stateDir}/logs. Stopping running tasks…\n`,
+    );
+    void supervisor.stopAll().finally(() => process.exit(1));
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   process.on('exit', restoreScreen);
   return exited;
 };

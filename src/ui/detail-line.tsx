@@ -1,6 +1,7 @@
 import { Box } from 'ink';
 import path from 'node:path';
 import { failureCount } from '../state/progress.js';
+import { paceOf } from '../state/derive.js';
 import { fitWidth } from './format.js';
 import { Line } from './line.js';
 import { useAppState, useServices } from './services-context.js';

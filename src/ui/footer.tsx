@@ -6,7 +6,22 @@ import { keymap } from './keymap.js';
 import { Line } from './line.js';
 import { useAppState, useServices } from './services-context.js';
 
-const hints = keymap.filter((b) => b.mode === Mode.normal && b.footer);
+/** Most needed first: on a narrow terminal the end of the footer is cut. */
+const footerOrder = [
+  'help-open',
+  'quit',
+  'start',
+  'stop',
+  'restart',
+  'toggle-split',
+  'search-open',
+  'follow',
+  'focus-next',
+  'select-up',
+];
+const hints = keymap
+  .filter((b) => b.mode === Mode.normal && b.footer)
+  .sort((a, b) => footerOrder.indexOf(a.action) - footerOrder.indexOf(b.action));
 
 /** Key hints from the keymap, or the search prompt, or the question being asked; plus the latest notice. */
 export const Footer = ({ width }: { width: number }) => {

@@ -20,9 +20,9 @@ export const Header = ({ width }: { width: number }) => {
         )
       : '';
   const active = counts.running + counts.starting + counts.stopping;
+  // Counts first: on a narrow terminal the plan name is what gets cut.
   const parts = [
     paint.bold('backfill-console'),
-    paint.muted(`${plan.name ?? plan.file} · ${plan.tasks.length} tasks`),
     active > 0
       ? paint.status(TaskStatus.running, `${theme.status.running.symbol} ${active} running`)
       : '',
@@ -30,6 +30,7 @@ export const Header = ({ width }: { width: number }) => {
     part(TaskStatus.withFailures, counts['with-failures']),
     part(TaskStatus.failed, counts.failed),
     part(TaskStatus.killed, counts.killed),
+    paint.muted(`${plan.tasks.length} tasks · ${plan.name ?? plan.file}`),
   ].filter(Boolean);
   return (
     <Box height={1}>

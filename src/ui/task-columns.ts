@@ -22,19 +22,24 @@ export type Columns = {
 /** Column widths for a table `width` columns wide; optional columns drop out on narrow screens. */
 export const tableColumns = (width: number): Columns => {
   const wide = width >= 110;
+  const narrow = width < 100;
   const fixed = {
-    window: 9,
-    status: 15,
-    bar: wide ? 14 : 9,
-    count: 8,
+    window: narrow ? 8 : 9,
+    status: narrow ? 13 : 15,
+    bar: wide ? 14 : narrow ? 7 : 9,
+    count: narrow ? 7 : 8,
     date: wide ? 11 : 0,
-    tallies: 15,
-    elapsed: 8,
+    tallies: narrow ? 13 : 15,
+    elapsed: narrow ? 7 : 8,
     eta: width >= 90 ? 8 : 0,
   };
-  const used = 3 + Object.values(fixed).reduce((a, b) => a + b, 0);
+  const used = 1 + Object.values(fixed).reduce((a, b) => a + b, 0);
   return { name: Math.max(8, width - used), ...fixed };
 };
+
+/** Cuts with a visible ellipsis, so a shortened name does not read as a different name. */
+const ellipsis = (text: string, width: number): string =>
+  text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 
 export const statusText = (task: TaskRuntime, now: number): string => {
   switch (task.status) {
@@ -67,7 +72,7 @@ export const taskRowText = (
   const symbol = paint.status(runtime.status, theme.status[runtime.status].symbol);
   const cells = [
     // The pointer marks the selection even where the terminal shows no colour.
-    `${selected ? '›' : ' '}${symbol} ${padWidth(task.processorId, columns.name - 2)}`,
+    `${selected ? '›' : ' '}${symbol} ${padWidth(ellipsis(task.processorId, columns.name - 4), columns.name - 3)}`,
     padWidth(task.windowId, columns.window),
     paint.status(runtime.status, padWidth(statusText(runtime, now), columns.status)),
     pace.fraction === undefined
@@ -103,15 +108,20 @@ export const taskRowText = (
 };
 
 export const headingText = (columns: Columns, paint: Paint): string => {
-  const cells = [
-    padWidth('   TASK', columns.name + 1),
-    padWidth('WINDOW', columns.window),
-    padWidth('STATUS', columns.status),
-    padWidth('PROGRESS', columns.bar),
-    padWidth('DATES', columns.count),
-  ];
-  if (columns.date > 0) cells.push(padWidth('AT', columns.date));
-  cells.push(padWidth('OK FAIL SKIP', columns.tallies), padWidth('ELAPSED', columns.elapsed));
-  if (columns.eta > 0) cells.push(padWidth('ETA', columns.eta));
-  return paint.muted(cells.join(''));
+  // Each label leaves one column free, so a narrow column never runs into the next one.
+  const cell = (label: string, width: number) =>
+    width > 0 ? `${padWidth(label, width - 1)} ` : '';
+  return paint.muted(
+    [
+      cell('   TASK', columns.name),
+      cell('WINDOW', columns.window),
+      cell('STATUS', columns.status),
+      cell('PROGRESS', columns.bar),
+      cell('DATES', columns.count),
+      cell('AT', columns.date),
+      cell('OK   FAIL SKIP', columns.tallies),
+      cell('ELAPSED', columns.elapsed),
+      cell('ETA', columns.eta),
+    ].join(''),
+  );
 };

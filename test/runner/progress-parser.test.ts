@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compileProgressPatterns, defaultProgressPatterns } from '../src/plan/progress-patterns.js';
+import { compileProgressPatterns, defaultProgressPatterns } from '../../src/plan/progress-patterns.js';
 import {
   createProgressParser,
   emptyProgress,
   maxFailedDates,
-} from '../src/runner/progress-parser.js';
-import type { Progress } from '../src/runner/progress-parser.js';
+} from '../../src/runner/progress-parser.js';
+import type { Progress } from '../../src/runner/progress-parser.js';
 
 /** The three prefixes Python logging puts on the real scripts' lines, and none. */
 const prefixes = {

@@ -1,0 +1,92 @@
+/**
+ * Source of the SQLite reader process, run with `node -e`. It is a string rather than a module file
+ * so that it runs the same from `dist/` (tsc output) and from `src/` under vitest, where no compiled
+ * `.js` sits next to the `.ts`. Plain CommonJS, no TypeScript: nothing transforms it.
+ *
+ * argv: better-sqlite3 entry path, warehouse folder, busy timeout in ms.
+ * in:  { id, sql, params }          out: { id, values } (first column of each row) | { id, error }
+ *
+ * One in-memory main database with each dataset file ATTACHed under its name, so `nba_raw.table`
+ * means `<folder>/nba_raw.sqlite`. `query_only` makes the whole connection read-only (ATTACH cannot
+ * take a read-only flag: better-sqlite3 is built without URI file names).
+ */
+export const sqliteReaderSource = String.raw`
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const [betterSqlite3Path, folder, busyTimeoutMs] = process.argv.slice(1);
+
+const reply = (message) => { if (process.connected) process.send(message); };
+const errorOf = (error) => ({ name: error.name, code: error.code, message: error.message });
+process.on('uncaughtException', (error) => { reply({ fatal: errorOf(error) }); process.exit(70); });
+// The parent going away closes the channel; a reader with nobody to answer has no reason to live.
+process.on('disconnect', () => process.exit(0));
+
+const Database = require(betterSqlite3Path);
+const db = new Database(':memory:');
+db.pragma('busy_timeout = ' + Number(busyTimeoutMs));
+db.pragma('query_only = ON');
+
+// SQLite allows 10 attached databases, so only datasets the SQL names are attached.
+const maxAttached = 10;
+const attached = new Map(); // dataset -> inode of the attached file
+const quote = (name) => '"' + name.replace(/"/g, '""') + '"';
+const escapeRegExp = (text) => text.replace(/[.*+?^$()|[\]{}\\]/g, '\\$&');
+const mentions = (sql, name) =>
+  new RegExp('(^|[^A-Za-z0-9_])' + escapeRegExp(name) + '["\x60\\]]?\\s*\\.', 'i').test(sql);
+
+const datasetsOnDisk = () => {
+  try {
+    return fs.readdirSync(folder).filter((f) => f.endsWith('.sqlite')).map((f) => f.slice(0, -7));
+  } catch (error) {
+    if (error.code === 'ENOENT') {
+      throw Object.assign(new Error('sqlite warehouse folder does not exist: ' + folder), { code: 'FOLDER_MISSING' });
+    }
+    throw error;
+  }
+};
+
+const fileOf = (name) => path.join(folder, name + '.sqlite');
+const inodeOf = (name) => {
+  try {
+    return fs.statSync(fileOf(name)).ino;
+  } catch {
+    return undefined;
+  }
+};
+const detach = (name) => { db.exec('DETACH DATABASE ' + quote(name)); attached.delete(name); };
+
+// Re-scanned on every query (one readdir, a stat per attached file): a processor may create a
+// dataset file, or rebuild one, at any time.
+const syncAttachments = (sql) => {
+  const onDisk = datasetsOnDisk();
+  for (const [name, ino] of attached) {
+    // A rebuilt file is a new inode; the attached handle would keep reading the deleted one.
+    if (inodeOf(name) !== ino) detach(name);
+  }
+  const missing = onDisk.filter((name) => mentions(sql, name) && !attached.has(name));
+  if (attached.size + missing.length > maxAttached) {
+    for (const name of [...attached.keys()]) if (!mentions(sql, name)) detach(name);
+  }
+  for (const name of missing) {
+    const ino = inodeOf(name);
+    if (ino === undefined) continue;
+    db.prepare('ATTACH DATABASE ? AS ' + quote(name)).run(fileOf(name));
+    attached.set(name, ino);
+  }
+};
+
+process.on('message', (request) => {
+  try {
+    syncAttachments(request.sql);
+    const statement = db.prepare(request.sql);
+    if (!statement.reader) {
+      throw Object.assign(new Error('the query returns no rows: use a SELECT whose first column is a date'), { code: 'NOT_A_QUERY' });
+    }
+    const rows = statement.raw(true).all(request.params);
+    reply({ id: request.id, values: rows.map((row) => row[0]) });
+  } catch (error) {
+    reply({ id: request.id, error: errorOf(error) });
+  }
+});
+`;
