@@ -5,6 +5,8 @@ import type { Plan } from './plan/index.js';
 import { createAppStore } from './state/store.js';
 import { createLogBook } from './state/log-book.js';
 import { createSupervisor } from './runner/supervisor.js';
+import { createCoveragePoller } from './runner/coverage-poller.js';
+import { openPlanWarehouse } from './runner/open-plan-warehouse.js';
 import { App } from './ui/app.js';
 import { parseCliArgs, usage } from './cli-args.js';
 import { enterFullScreen } from './terminal.js';
@@ -38,10 +40,22 @@ const runConsole = async (plan: Plan): Promise<number> => {
   mkdirSync(plan.stateDir, { recursive: true, mode: 0o700 });
   const store = createAppStore(plan);
   const logBook = createLogBook(plan.settings.logTailLines);
-  const supervisor = createSupervisor({ plan, store, logBook });
+  const warehouse = openPlanWarehouse(plan);
+  const poller = warehouse ? createCoveragePoller({ plan, store, warehouse }) : undefined;
+  const supervisor = createSupervisor({
+    plan,
+    store,
+    logBook,
+    onTaskEnded: (id) => void poller?.refresh([id]),
+  });
+  const coverage =
+    warehouse && poller
+      ? { refreshAll: () => void poller.refreshAll(), description: warehouse.description }
+      : undefined;
   const restoreScreen = enterFullScreen(process.stdout);
 
   let quitting: Promise<void> | undefined;
+  let terminalGone = false;
   let resolveExit: (code: number) => void = () => {};
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
 
@@ -53,6 +67,13 @@ const runConsole = async (plan: Plan): Promise<number> => {
       }
       await supervisor.stopAll();
       supervisor.dispose();
+      poller?.dispose();
+      await warehouse?.close().catch(() => undefined);
+      if (terminalGone) {
+        // Node 20 asserts and aborts in ResetStdio when the tty has hung up (tcsetattr EIO);
+        // the tasks are stopped and nobody can read a message, so leave without the reset.
+        process.kill(process.pid, 'SIGKILL');
+      }
       instance.unmount();
       restoreScreen();
       resolveExit(code);
@@ -60,7 +81,13 @@ const runConsole = async (plan: Plan): Promise<number> => {
   };
 
   const instance = render(
-    <App store={store} logBook={logBook} control={supervisor} onQuit={() => quit(0)} />,
+    <App
+      store={store}
+      logBook={logBook}
+      control={supervisor}
+      coverage={coverage}
+      onQuit={() => quit(0)}
+    />,
     {
       exitOnCtrlC: false,
       patchConsole: true,
@@ -73,15 +100,31 @@ const runConsole = async (plan: Plan): Promise<number> => {
     },
   );
 
+  // The first look at the warehouse: the tracker fills in while the operator reads the table.
+  void poller?.refreshAll();
+  poller?.start();
+
   // Signals follow the quit policy: stop the tasks, restore the terminal, then leave.
   const signalNumbers = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
   for (const signal of Object.keys(signalNumbers) as (keyof typeof signalNumbers)[]) {
-    process.on(signal, () => quit(128 + signalNumbers[signal]));
+    process.on(signal, () => {
+      // SIGHUP: the terminal is gone; writing to it would only raise EIO.
+      if (signal === 'SIGHUP') terminalGone = true;
+      quit(128 + signalNumbers[signal]);
+    });
   }
+  const onTerminalError = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EIO' || error.code === 'EPIPE' || error.code === 'ENXIO') {
+      terminalGone = true;
+      quit(129);
+    } else crash(error);
+  };
+  process.stdout.on('error', onTerminalError);
+  process.stdin.on('error', onTerminalError);
   // A bug must not leave a blank alternate screen behind: restore the terminal, say what
   // happened, and still stop the tasks.
   const crash = (error: unknown) => {
-    restoreScreen();
+    if (!terminalGone) restoreScreen();
     process.stderr.write(
       `backfill-console crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n` +
         `Task logs are kept in ${plan.stateDir}/logs. Stopping running tasks…\n`,

@@ -90,11 +90,24 @@ export const warehouseSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
+export const coverageSettingsSchema = z
+  .object({
+    /** Validation queries in flight at once. */
+    concurrency: z.number().int().min(1).max(32).default(4),
+    timeoutSeconds: z.number().positive().max(3600).default(60),
+    /** Refresh the cells of running tasks this often, so coverage rises live (0 = off). */
+    liveSeconds: z.number().min(0).max(86_400).default(10),
+    /** Refresh every cell this often (0 = only on start, on `c` and when a task ends). */
+    intervalSeconds: z.number().min(0).max(86_400).default(0),
+  })
+  .strict();
+
 export const settingsSchema = z
   .object({
     stopGraceSeconds: z.number().positive().max(3600).default(10),
     stateDir: z.string().default('.backfill'),
     logTailLines: z.number().int().min(100).max(100_000).default(5000),
+    coverage: coverageSettingsSchema.prefault({}),
   })
   .strict();
 
@@ -102,11 +115,7 @@ export const planSchema = z
   .object({
     version: z.literal(1),
     name: z.string().optional(),
-    settings: settingsSchema.default({
-      stopGraceSeconds: 10,
-      stateDir: '.backfill',
-      logTailLines: 5000,
-    }),
+    settings: settingsSchema.prefault({}),
     windows: z.array(windowSchema).min(1, 'declare at least one window'),
     phases: z.array(phaseSchema).min(1, 'declare at least one phase'),
     processors: z.array(processorSchema).min(1, 'declare at least one processor'),

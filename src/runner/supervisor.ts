@@ -35,6 +35,8 @@ export type SupervisorOptions = {
    * batch per tick, never per chunk. 33 ms pairs with Ink's maxFps 60 for ~30 fps.
    */
   tickMs?: number;
+  /** Called once a task's exit is recorded: the coverage tracker re-checks its cells. */
+  onTaskEnded?: (taskId: TaskId) => void;
 };
 
 export type Supervisor = TaskControl & {
@@ -49,6 +51,7 @@ export const createSupervisor = ({
   store,
   logBook,
   tickMs = 33,
+  onTaskEnded,
 }: SupervisorOptions): Supervisor => {
   const handles = new Map<TaskId, Handle>();
   const graceMs = plan.settings.stopGraceSeconds * 1000;
@@ -188,6 +191,7 @@ export const createSupervisor = ({
         lastError: result.exitCode ? lastErrorLine(logBook.ring(taskId)) : undefined,
       };
       store.getState().taskExited(taskId, exit);
+      onTaskEnded?.(taskId);
       const summary = exit.signal ? `killed by ${exit.signal}` : `exit ${exit.exitCode}`;
       note(
         taskId,

@@ -54,14 +54,43 @@ export const splitTaskIds = (
 export type TableRow =
   { kind: 'phase'; phaseId: string; title: string } | { kind: 'task'; taskId: TaskId };
 
-/** Phase headings followed by their tasks, in plan order. */
+/**
+ * Processors of a phase with every processor after the ones it depends on (plan order
+ * otherwise), phases in plan order: the order work flows through the platform.
+ */
+export const processorsInOrder = (
+  plan: Pick<Plan, 'phases' | 'processors'>,
+): Plan['processors'] => {
+  const ordered: Plan['processors'] = [];
+  const placed = new Set<string>();
+  for (const phase of plan.phases) {
+    const pending = plan.processors.filter((p) => p.phase === phase.id);
+    while (pending.length > 0) {
+      // Dependencies are acyclic (the loader checks), so some processor is always ready;
+      // one whose dependency sits in a later phase is placed rather than looping forever.
+      const index = pending.findIndex((p) =>
+        p.dependsOn.every((d) => placed.has(d) || !pending.some((q) => q.id === d)),
+      );
+      const [next] = pending.splice(Math.max(0, index), 1);
+      if (!next) break;
+      ordered.push(next);
+      placed.add(next.id);
+    }
+  }
+  return ordered;
+};
+
+/** Phase headings followed by their tasks, processors in dependency order, windows in plan order. */
 export const tableRows = (plan: Plan): TableRow[] => {
   const rows: TableRow[] = [];
+  const processors = processorsInOrder(plan);
   for (const phase of plan.phases) {
-    const tasks = plan.tasks.filter((t) => t.phaseId === phase.id);
-    if (tasks.length === 0) continue;
+    const ids = processors
+      .filter((p) => p.phase === phase.id)
+      .flatMap((p) => plan.windows.map((w) => `${p.id}@${w.id}`));
+    if (ids.length === 0) continue;
     rows.push({ kind: 'phase', phaseId: phase.id, title: phase.title ?? `Phase ${phase.id}` });
-    for (const task of tasks) rows.push({ kind: 'task', taskId: task.id });
+    for (const taskId of ids) rows.push({ kind: 'task', taskId });
   }
   return rows;
 };

@@ -12,3 +12,11 @@ export type TaskControl = {
   stopAll: () => Promise<void>;
   runningCount: () => number;
 };
+
+/** What the UI may ask of the coverage tracker. */
+export type CoverageControl = {
+  /** Re-runs every validation query; results arrive in the store. */
+  refreshAll: () => void;
+  /** Where the numbers come from, e.g. "sqlite ./warehouse". */
+  description: string;
+};

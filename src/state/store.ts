@@ -4,9 +4,11 @@ import type { Plan } from '../plan/types.js';
 import type { TasksSlice } from './tasks-slice.js';
 import { createTasksSlice } from './tasks-slice.js';
 import type { UiSlice } from './ui-slice.js';
+import type { CoverageSlice } from './coverage-slice.js';
+import { createCoverageSlice } from './coverage-slice.js';
 import { createUiSlice } from './ui-slice.js';
 
-export type AppState = TasksSlice & UiSlice & { plan: Plan };
+export type AppState = TasksSlice & UiSlice & CoverageSlice & { plan: Plan };
 export type AppStore = StoreApi<AppState>;
 
 /** One store per console (and per test): no module singleton. */
@@ -15,4 +17,11 @@ export const createAppStore = (plan: Plan): AppStore =>
     plan,
     ...createTasksSlice(plan.tasks.map((t) => t.id))(...args),
     ...createUiSlice(plan.tasks[0]?.id)(...args),
+    ...createCoverageSlice(trackedTaskIds(plan))(...args),
   }));
+
+/** Tasks whose processor declares where its output lands: the cells of the coverage tracker. */
+export const trackedTaskIds = (plan: Plan): string[] => {
+  const tracked = new Set(plan.processors.filter((p) => p.coverage).map((p) => p.id));
+  return plan.tasks.filter((t) => tracked.has(t.processorId)).map((t) => t.id);
+};

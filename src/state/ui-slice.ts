@@ -24,8 +24,12 @@ export type Notice = { text: string; level: 'info' | 'warn' | 'error'; at: numbe
 
 export type SearchState = { query: string; draft: string; taskId?: TaskId; matchSeq?: number };
 
+/** The top half of the screen: the task table or the coverage matrix. */
+export type View = 'tasks' | 'coverage';
+
 export type UiSlice = {
   mode: Mode;
+  view: View;
   selectedTaskId: TaskId | undefined;
   focus: Focus;
   splitView: boolean;
@@ -35,6 +39,7 @@ export type UiSlice = {
   confirm: Confirm | undefined;
   notice: Notice | undefined;
   modeChanged: (mode: Mode) => void;
+  viewToggled: () => void;
   taskSelected: (taskId: TaskId) => void;
   focusChanged: (focus: Focus) => void;
   splitViewToggled: () => void;
@@ -51,6 +56,7 @@ export const createUiSlice =
   (firstTaskId: TaskId | undefined): StateCreator<AppState, [], [], UiSlice> =>
   (set) => ({
     mode: Mode.normal,
+    view: 'tasks',
     selectedTaskId: firstTaskId,
     focus: { area: 'table' },
     splitView: false,
@@ -59,6 +65,7 @@ export const createUiSlice =
     confirm: undefined,
     notice: undefined,
     modeChanged: (mode) => set({ mode }),
+    viewToggled: () => set((state) => ({ view: state.view === 'tasks' ? 'coverage' : 'tasks' })),
     taskSelected: (selectedTaskId) => set({ selectedTaskId }),
     focusChanged: (focus) => set({ focus }),
     splitViewToggled: () =>

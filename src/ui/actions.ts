@@ -2,7 +2,8 @@ import stripAnsi from 'strip-ansi';
 import type { TaskId } from '../plan/types.js';
 import type { AppStore } from '../state/store.js';
 import type { LogBook } from '../state/log-book.js';
-import type { TaskControl } from '../state/services.js';
+import type { CoverageControl, TaskControl } from '../state/services.js';
+import { tableRows } from '../state/derive.js';
 import { isActive } from '../state/task-status.js';
 import { Mode } from '../state/ui-slice.js';
 import { ActionId } from './keymap.js';
@@ -11,6 +12,8 @@ import { findMatch, scrollAnchor, visibleRange } from './log-view.js';
 export type UiContext = {
   store: AppStore;
   control: TaskControl;
+  /** Absent when no processor declares coverage. */
+  coverage: CoverageControl | undefined;
   logBook: LogBook;
   /** The tasks whose logs are on screen, in pane order, and their log heights. */
   panes: () => { taskId: TaskId; lines: number }[];
@@ -18,7 +21,9 @@ export type UiContext = {
   quit: () => void;
 };
 
-const taskIds = (ctx: UiContext) => ctx.store.getState().plan.tasks.map((t) => t.id);
+/** Tasks in the order the table shows them. */
+const taskIds = (ctx: UiContext): TaskId[] =>
+  tableRows(ctx.store.getState().plan).flatMap((row) => (row.kind === 'task' ? [row.taskId] : []));
 
 /** The pane that log keys act on: the focused pane, or the selected task's pane. */
 const focusedPane = (ctx: UiContext) => {
@@ -34,6 +39,16 @@ const moveSelection = (ctx: UiContext, delta: number) => {
   const index = state.selectedTaskId ? ids.indexOf(state.selectedTaskId) : -1;
   const next = ids[Math.min(ids.length - 1, Math.max(0, index + delta))];
   if (next) state.taskSelected(next);
+};
+
+/** ←/→: the same processor in the neighbouring window. */
+const moveWindow = (ctx: UiContext, delta: number) => {
+  const state = ctx.store.getState();
+  const task = state.plan.tasks.find((t) => t.id === state.selectedTaskId);
+  if (!task) return;
+  const windows = state.plan.windows.map((w) => w.id);
+  const next = windows[windows.indexOf(task.windowId) + delta];
+  if (next) state.taskSelected(`${task.processorId}@${next}`);
 };
 
 const scroll = (ctx: UiContext, delta: (lines: number) => number) => {
@@ -76,6 +91,17 @@ export const runAction = (action: ActionId, ctx: UiContext): void => {
       return paneFocused ? scroll(ctx, () => -1) : moveSelection(ctx, -1);
     case ActionId.selectDown:
       return paneFocused ? scroll(ctx, () => 1) : moveSelection(ctx, 1);
+    case ActionId.windowPrevious:
+      return moveWindow(ctx, -1);
+    case ActionId.windowNext:
+      return moveWindow(ctx, 1);
+    case ActionId.toggleCoverage:
+      return state.viewToggled();
+    case ActionId.refreshCoverage:
+      if (!ctx.coverage)
+        return state.noticeShown('no processor declares coverage in this plan', 'warn');
+      ctx.coverage.refreshAll();
+      return state.noticeShown(`refreshing coverage from ${ctx.coverage.description}`);
     case ActionId.start:
       return selected(ctx, ctx.control.start);
     case ActionId.stop:

@@ -3,11 +3,13 @@ import { Box, Text } from 'ink';
 import type { TaskId } from '../plan/types.js';
 import { splitTaskIds, tableRows } from '../state/derive.js';
 import type { LogBook } from '../state/log-book.js';
-import type { TaskControl } from '../state/services.js';
+import type { CoverageControl, TaskControl } from '../state/services.js';
 import type { AppStore } from '../state/store.js';
 import { Mode } from '../state/ui-slice.js';
 import type { UiContext } from './actions.js';
 import { DetailLine } from './detail-line.js';
+import { CellDetail } from './cell-detail.js';
+import { CoverageMatrix } from './coverage-matrix.js';
 import { Footer } from './footer.js';
 import { Header } from './header.js';
 import { HelpOverlay } from './help-overlay.js';
@@ -24,36 +26,53 @@ export type AppProps = {
   store: AppStore;
   logBook: LogBook;
   control: TaskControl;
+  coverage?: CoverageControl;
   onQuit: () => void;
   paint?: Paint;
 };
 
-export const App = ({ store, logBook, control, onQuit, paint }: AppProps) => {
+export const App = ({ store, logBook, control, coverage, onQuit, paint }: AppProps) => {
   const services = useMemo(
     () => ({ store, logBook, paint: paint ?? createPaint() }),
     [store, logBook, paint],
   );
   return (
     <ServicesContext.Provider value={services}>
-      <Screen control={control} onQuit={onQuit} />
+      <Screen control={control} coverage={coverage} onQuit={onQuit} />
     </ServicesContext.Provider>
   );
 };
 
-const Screen = ({ control, onQuit }: Pick<AppProps, 'control' | 'onQuit'>) => {
+const Screen = ({
+  control,
+  coverage,
+  onQuit,
+}: Pick<AppProps, 'control' | 'coverage' | 'onQuit'>) => {
   const { columns, rows } = useTerminalSize();
   const { store, logBook } = useServices();
   const plan = useAppState((s) => s.plan);
   const mode = useAppState((s) => s.mode);
   const focus = useAppState((s) => s.focus);
   const splitView = useAppState((s) => s.splitView);
+  const view = useAppState((s) => s.view);
   // A string key keeps the selector's result stable between renders.
   const splitKey = useAppState((s) =>
     s.splitView ? splitTaskIds(s).join('\n') : (s.selectedTaskId ?? ''),
   );
   const paneTaskIds = useMemo<TaskId[]>(() => (splitKey ? splitKey.split('\n') : []), [splitKey]);
-  const wantedRows = useMemo(() => tableRows(plan).length + 1, [plan]);
-  const layout = computeLayout(columns, rows, wantedRows, splitView ? paneTaskIds.length : 1);
+  const wantedRows = useMemo(
+    () =>
+      (view === 'coverage' ? plan.phases.length + plan.processors.length : tableRows(plan).length) +
+      1,
+    [plan, view],
+  );
+  const layout = computeLayout(
+    columns,
+    rows,
+    wantedRows,
+    splitView ? paneTaskIds.length : 1,
+    view === 'coverage',
+  );
 
   const latest = useRef({ layout, paneTaskIds });
   latest.current = { layout, paneTaskIds };
@@ -61,6 +80,7 @@ const Screen = ({ control, onQuit }: Pick<AppProps, 'control' | 'onQuit'>) => {
     () => ({
       store,
       control,
+      coverage,
       logBook,
       panes: () =>
         latest.current.layout.panes
@@ -71,7 +91,7 @@ const Screen = ({ control, onQuit }: Pick<AppProps, 'control' | 'onQuit'>) => {
           .filter((p): p is { taskId: TaskId; lines: number } => p.taskId !== undefined),
       quit: onQuit,
     }),
-    [store, logBook, control, onQuit],
+    [store, logBook, control, coverage, onQuit],
   );
   useKeyDispatcher(ctx);
 
@@ -91,12 +111,21 @@ const Screen = ({ control, onQuit }: Pick<AppProps, 'control' | 'onQuit'>) => {
         <HelpOverlay width={columns} height={layout.frameRows - 2} />
       ) : (
         <>
-          <TaskTable
-            width={columns}
-            height={layout.tableRows + 1}
-            focused={focus.area === 'table'}
-          />
+          {view === 'coverage' ? (
+            <CoverageMatrix
+              width={columns}
+              height={layout.tableRows + 1}
+              focused={focus.area === 'table'}
+            />
+          ) : (
+            <TaskTable
+              width={columns}
+              height={layout.tableRows + 1}
+              focused={focus.area === 'table'}
+            />
+          )}
           <DetailLine width={columns} />
+          {layout.detailRows > 0 && <CellDetail width={columns} height={layout.detailRows} />}
           <LogArea layout={layout} taskIds={paneTaskIds} />
         </>
       )}

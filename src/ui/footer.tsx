@@ -13,6 +13,8 @@ const footerOrder = [
   'start',
   'stop',
   'restart',
+  'toggle-coverage',
+  'refresh-coverage',
   'toggle-split',
   'search-open',
   'follow',

@@ -51,3 +51,21 @@ export const padWidth = (text: string, width: number): string => {
   const used = isPlainAscii(cut) ? cut.length : stringWidth(cut);
   return cut + ' '.repeat(Math.max(0, width - used));
 };
+
+/** Breaks text into lines of at most `width` columns, at spaces where it can. */
+export const wrapText = (text: string, width: number): string[] => {
+  if (width <= 0) return [];
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let rest = paragraph;
+    while (stringWidth(rest) > width) {
+      const head = fitWidth(rest, width);
+      const space = head.lastIndexOf(' ');
+      const cut = space > width / 3 ? space + 1 : head.length;
+      lines.push(rest.slice(0, cut).trimEnd());
+      rest = rest.slice(cut);
+    }
+    lines.push(rest);
+  }
+  return lines;
+};

@@ -14,6 +14,8 @@ export type Layout = {
   panes: PaneBox[];
   /** Two columns of panes in the split view. */
   paneColumns: 1 | 2;
+  /** Rows above the panes for the coverage cell's detail (coverage view only). */
+  detailRows: number;
   tooSmall: boolean;
 };
 
@@ -25,12 +27,15 @@ export const computeLayout = (
   rows: number,
   tableRowsWanted: number,
   paneCount: number,
+  withCellDetail = false,
 ): Layout => {
   const frameRows = Math.max(1, rows - 1);
   const tooSmall = columns < minColumns || rows < minRows;
   const body = Math.max(0, frameRows - chromeRows);
   const tableRows = Math.min(tableRowsWanted, Math.max(3, Math.floor(body * 0.42)));
-  const paneRows = Math.max(0, body - tableRows);
+  const lowerRows = Math.max(0, body - tableRows);
+  const detailRows = withCellDetail ? Math.min(6, Math.max(3, Math.floor(lowerRows / 3))) : 0;
+  const paneRows = Math.max(0, lowerRows - detailRows);
   const wanted = Math.max(1, paneCount);
   const paneColumns = wanted > 1 && columns >= 100 ? 2 : 1;
   const perColumn = Math.ceil(wanted / paneColumns);
@@ -51,5 +56,5 @@ export const computeLayout = (
         : columns;
     panes.push({ width, height });
   }
-  return { columns, frameRows, tableRows, paneRows, panes, paneColumns, tooSmall };
+  return { columns, frameRows, tableRows, paneRows, panes, paneColumns, detailRows, tooSmall };
 };

@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import type { ChalkInstance } from 'chalk';
 import type { TaskStatus } from '../state/task-status.js';
+import type { CellState } from '../state/coverage-state.js';
 import { theme } from './theme.js';
 
 /** Colours as ANSI strings for pre-formatted rows (see Line). Level follows the terminal. */
@@ -9,6 +10,7 @@ export const createPaint = (chalk: ChalkInstance = new Chalk()) => {
     (chalk as unknown as Record<string, ChalkInstance>)[name] ?? chalk;
   return {
     status: (status: TaskStatus, text: string) => color(theme.status[status].color)(text),
+    coverage: (state: CellState, text: string) => color(theme.coverage[state].color)(text),
     muted: (text: string) => color(theme.muted)(text),
     accent: (text: string) => color(theme.accent)(text),
     bold: (text: string) => chalk.bold(text),

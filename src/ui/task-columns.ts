@@ -6,8 +6,12 @@ import { TaskStatus } from '../state/task-status.js';
 import { formatDuration, padWidth, progressBar } from './format.js';
 import type { Paint } from './paint.js';
 import { theme } from './theme.js';
+import type { CoverageCell } from '../state/coverage-slice.js';
+import { cellState, runAndDataDisagree } from '../state/coverage-state.js';
+import { coverageText } from './coverage-text.js';
 
 export type Columns = {
+  cover: number;
   name: number;
   window: number;
   status: number;
@@ -26,12 +30,14 @@ export const tableColumns = (width: number): Columns => {
   const fixed = {
     window: narrow ? 8 : 9,
     status: narrow ? 13 : 15,
-    bar: wide ? 14 : narrow ? 7 : 9,
+    // Coverage matters more than the bar on a narrow screen: the bar goes first.
+    bar: wide ? 14 : narrow ? 0 : 9,
     count: narrow ? 7 : 8,
     date: wide ? 11 : 0,
     tallies: narrow ? 13 : 15,
     elapsed: narrow ? 7 : 8,
     eta: width >= 90 ? 8 : 0,
+    cover: narrow ? 11 : 13,
   };
   const used = 1 + Object.values(fixed).reduce((a, b) => a + b, 0);
   return { name: Math.max(8, width - used), ...fixed };
@@ -66,6 +72,7 @@ export const taskRowText = (
   now: number,
   paint: Paint,
   selected = false,
+  cell?: CoverageCell,
 ): string => {
   const { progress } = runtime;
   const pace = paceOf(runtime, now);
@@ -122,6 +129,7 @@ export const headingText = (columns: Columns, paint: Paint): string => {
       cell('OK   FAIL SKIP', columns.tallies),
       cell('ELAPSED', columns.elapsed),
       cell('ETA', columns.eta),
+      cell('COVERAGE', columns.cover),
     ].join(''),
   );
 };

@@ -65,8 +65,9 @@ type RowProps = {
 const TaskRow = memo(function TaskRow({ task, columns, width, selected, focused, now }: RowProps) {
   const { paint } = useServices();
   const runtime = useAppState((s) => s.tasks[task.id]);
+  const cell = useAppState((s) => s.coverage[task.id]);
   if (!runtime) return null;
-  const text = fitWidth(taskRowText(task, runtime, columns, now, paint, selected), width);
+  const text = fitWidth(taskRowText(task, runtime, columns, now, paint, selected, cell), width);
   return (
     <Line
       text={

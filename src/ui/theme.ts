@@ -1,4 +1,5 @@
 import type { TaskStatus } from '../state/task-status.js';
+import type { CellState } from '../state/coverage-state.js';
 
 /** Every colour and symbol on screen, by meaning. Components never use literals. */
 export const theme = {
@@ -12,6 +13,17 @@ export const theme = {
     failed: { symbol: '✗', color: 'red', label: 'failed' },
     killed: { symbol: '☠', color: 'magenta', label: 'killed' },
   } satisfies Record<TaskStatus, { symbol: string; color: string; label: string }>,
+  coverage: {
+    complete: { color: 'green', label: 'complete' },
+    partial: { color: 'yellow', label: 'partial' },
+    missing: { color: 'red', label: 'missing' },
+    error: { color: 'magenta', label: 'query error' },
+    counted: { color: 'cyan', label: 'counted (no expected dates)' },
+    unknown: { color: 'gray', label: 'not queried yet' },
+    untracked: { color: 'gray', label: 'no coverage declared' },
+  } satisfies Record<CellState, { color: string; label: string }>,
+  /** A run that succeeded while its data is incomplete. */
+  disagreement: '⚑',
   accent: 'cyan',
   muted: 'gray',
   heading: 'white',

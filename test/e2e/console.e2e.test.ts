@@ -118,3 +118,19 @@ describe('the built console in a real terminal', () => {
     expect(output).not.toMatch(/at .*\.js:\d+/);
   });
 });
+
+describe('a closed terminal', () => {
+  it('stops the tasks and exits when the terminal hangs up', async () => {
+    const { file } = writePlan();
+    const local = startTmux(['node', path.join(root, 'bin/backfill-console.js'), '--plan', file]);
+    await local.waitForScreen((s) => s.includes('slowpoke'), 'the task table');
+    local.keys('Enter');
+    const running = await local.waitForScreen((s) => /pid \d+/.test(s), 'a running task');
+    const pid = Number(/pid (\d+)/.exec(running)?.[1]);
+    const consolePid = local.panePid();
+    local.kill();
+    await waitFor('the task to stop', () => !isAlive(pid), 15_000);
+    await waitFor('the console to exit', () => !isAlive(consolePid), 15_000);
+    expect(leftovers()).toEqual([]);
+  });
+});

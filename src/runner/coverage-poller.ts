@@ -1,0 +1,153 @@
+import type { Plan, TaskId } from '../plan/types.js';
+import { coverageSql, expectedSql } from '../plan/coverage-sql.js';
+import type { AppStore } from '../state/store.js';
+import type { CoverageResult } from '../state/coverage-slice.js';
+import { isActive } from '../state/task-status.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import { createLimit } from './limit.js';
+
+export type CoveragePoller = {
+  /** Re-queries every cell; resolves when all have answered or failed. */
+  refreshAll: () => Promise<void>;
+  refresh: (taskIds: readonly TaskId[]) => Promise<void>;
+  /** Starts the live and interval timers from the plan's settings. */
+  start: () => void;
+  dispose: () => void;
+};
+
+export type CoveragePollerOptions = { plan: Plan; store: AppStore; warehouse: Warehouse };
+
+/**
+ * Runs the plan's validation queries off the render path: a concurrency limit and a timeout
+ * per query, one cell's refresh at a time (a request for a cell already in flight runs once
+ * more after it), results and errors into the store.
+ */
+export const createCoveragePoller = ({
+  plan,
+  store,
+  warehouse,
+}: CoveragePollerOptions): CoveragePoller => {
+  const settings = plan.settings.coverage;
+  const limit = createLimit(settings.concurrency);
+  const timeoutMs = settings.timeoutSeconds * 1000;
+  const inFlight = new Map<TaskId, Promise<void>>();
+  const again = new Set<TaskId>();
+  const timers: NodeJS.Timeout[] = [];
+  let disposed = false;
+
+  const query = (sql: string, window: { start: string; end: string }) =>
+    limit(() => warehouse.queryDates(sql, { start: window.start, end: window.end }, { timeoutMs }));
+
+  const measure = async (
+    taskId: TaskId,
+    expectedCache: Map<string, Promise<string[]>>,
+  ): Promise<CoverageResult> => {
+    const started = Date.now();
+    const task = plan.tasks.find((t) => t.id === taskId);
+    const processor = plan.processors.find((p) => p.id === task?.processorId);
+    const window = plan.windows.find((w) => w.id === task?.windowId);
+    const outputSql = processor ? coverageSql(processor) : undefined;
+    if (!processor || !window || !outputSql)
+      return { ok: false, error: 'no coverage declared', durationMs: 0 };
+    const wantedSql = expectedSql(plan, processor);
+    let expectedDates: string[] | undefined;
+    if (wantedSql) {
+      const key = `${window.id}\n${wantedSql}`;
+      let pending = expectedCache.get(key);
+      if (!pending) {
+        pending = query(wantedSql, window);
+        expectedCache.set(key, pending);
+      }
+      try {
+        expectedDates = await pending;
+      } catch (error) {
+        return {
+          ok: false,
+          error: `expected-dates query failed: ${messageOf(error)}`,
+          durationMs: Date.now() - started,
+        };
+      }
+    }
+    let found: string[];
+    try {
+      found = await query(outputSql, window);
+    } catch (error) {
+      return {
+        ok: false,
+        error: `coverage query failed: ${messageOf(error)}`,
+        durationMs: Date.now() - started,
+      };
+    }
+    const durationMs = Date.now() - started;
+    if (!expectedDates)
+      return { ok: true, covered: found.length, missing: [], expectedDates: [], durationMs };
+    const foundSet = new Set(found);
+    const missing = expectedDates.filter((d) => !foundSet.has(d));
+    return {
+      ok: true,
+      covered: expectedDates.length - missing.length,
+      expected: expectedDates.length,
+      missing,
+      expectedDates,
+      durationMs,
+    };
+  };
+
+  const refreshCell = (
+    taskId: TaskId,
+    expectedCache: Map<string, Promise<string[]>>,
+  ): Promise<void> => {
+    const running = inFlight.get(taskId);
+    if (running) {
+      again.add(taskId);
+      return running;
+    }
+    const work = measure(taskId, expectedCache)
+      .then((result) => {
+        if (!disposed) store.getState().coverageCellRefreshed(taskId, result, Date.now());
+      })
+      .finally(() => {
+        inFlight.delete(taskId);
+        if (again.delete(taskId) && !disposed) void refreshCell(taskId, new Map());
+      });
+    inFlight.set(taskId, work);
+    return work;
+  };
+
+  const refresh = async (taskIds: readonly TaskId[]) => {
+    const tracked = taskIds.filter((id) => store.getState().coverage[id] !== undefined);
+    if (tracked.length === 0 || disposed) return;
+    store.getState().coverageRefreshStarted(tracked);
+    // One expected-dates query per window and SQL for the whole batch.
+    const expectedCache = new Map<string, Promise<string[]>>();
+    await Promise.all(tracked.map((id) => refreshCell(id, expectedCache)));
+  };
+
+  const refreshAll = () => refresh(Object.keys(store.getState().coverage));
+
+  return {
+    refresh,
+    refreshAll,
+    start: () => {
+      if (settings.liveSeconds > 0) {
+        timers.push(
+          setInterval(() => {
+            const { tasks } = store.getState();
+            const active = Object.keys(tasks).filter((id) => isActive(tasks[id]!.status));
+            void refresh(active);
+          }, settings.liveSeconds * 1000),
+        );
+      }
+      if (settings.intervalSeconds > 0) {
+        timers.push(setInterval(() => void refreshAll(), settings.intervalSeconds * 1000));
+      }
+    },
+    dispose: () => {
+      disposed = true;
+      for (const timer of timers) clearInterval(timer);
+    },
+  };
+};
+
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);

@@ -1,0 +1,21 @@
+import path from 'node:path';
+import type { Plan } from '../plan/types.js';
+import { openWarehouse } from '../warehouse/warehouse.js';
+import type { Warehouse, WarehouseConfig } from '../warehouse/warehouse.js';
+
+/** The plan's warehouse, with a SQLite folder resolved against the plan's folder; SQLite by default. */
+export const warehouseConfigOf = (plan: Plan): WarehouseConfig => {
+  const spec = plan.warehouse ?? { kind: 'sqlite' as const, path: './warehouse' };
+  if (spec.kind === 'sqlite') return { kind: 'sqlite', path: path.resolve(plan.dir, spec.path) };
+  return {
+    kind: 'bigquery',
+    projectId: spec.projectId,
+    location: spec.location,
+    apiEndpoint: spec.apiEndpoint,
+    anonymous: spec.anonymous,
+  };
+};
+
+/** Opens the warehouse only when some processor declares coverage to check. */
+export const openPlanWarehouse = (plan: Plan): Warehouse | undefined =>
+  plan.processors.some((p) => p.coverage) ? openWarehouse(warehouseConfigOf(plan)) : undefined;

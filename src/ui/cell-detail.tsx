@@ -1,0 +1,88 @@
+import { Box } from 'ink';
+import { formatRanges, missingRanges } from '../state/date-ranges.js';
+import type { CoverageCell } from '../state/coverage-slice.js';
+import {
+  CellState,
+  cellState,
+  coveragePercent,
+  runAndDataDisagree,
+} from '../state/coverage-state.js';
+import type { TaskRuntime } from '../state/tasks-slice.js';
+import { fitWidth, wrapText } from './format.js';
+import { Line } from './line.js';
+import { clockTime } from './coverage-text.js';
+import type { Paint } from './paint.js';
+import { useAppState, useServices } from './services-context.js';
+import { theme } from './theme.js';
+
+/** The lines describing one coverage cell: counts, missing dates as ranges, the error in full. */
+export const cellDetailLines = (
+  title: string,
+  cell: CoverageCell | undefined,
+  task: TaskRuntime | undefined,
+  width: number,
+  paint: Paint,
+): string[] => {
+  const state = cellState(cell);
+  const lines = [paint.bold(title)];
+  if (!cell || state === CellState.untracked) {
+    lines.push(
+      paint.muted('no coverage declared for this processor (add coverage: { table, dateColumn })'),
+    );
+    return lines;
+  }
+  const when = cell.refreshedAt
+    ? ` · refreshed ${clockTime(cell.refreshedAt)} in ${((cell.durationMs ?? 0) / 1000).toFixed(1)} s`
+    : '';
+  if (cell.covered !== undefined) {
+    const counts =
+      cell.expected === undefined
+        ? `${cell.covered} dates found (no expected query: completeness unknown)`
+        : `${cell.covered}/${cell.expected} expected dates (${coveragePercent(cell)}%) · ${theme.coverage[state].label}`;
+    lines.push(paint.coverage(state, counts) + paint.muted(when));
+  } else {
+    lines.push(
+      paint.muted(
+        cell.refreshing ? 'querying the warehouse…' : `not queried yet (c refreshes)${when}`,
+      ),
+    );
+  }
+  if (cell.missing.length > 0) {
+    const ranges = formatRanges(missingRanges(cell.expectedDates, new Set(cell.missing)));
+    lines.push(...wrapText(`missing (${cell.missing.length}): ${ranges}`, width));
+  }
+  if (runAndDataDisagree(task, cell)) {
+    lines.push(
+      paint.coverage(
+        CellState.partial,
+        `${theme.disagreement} the last run succeeded, but the warehouse lacks ${cell.missing.length} expected dates`,
+      ),
+    );
+  }
+  if (cell.error !== undefined) {
+    lines.push(
+      ...wrapText(`error: ${cell.error}`, width).map((line) =>
+        paint.coverage(CellState.error, line),
+      ),
+    );
+  }
+  return lines;
+};
+
+/** The selected cell's detail, above its log in the coverage view. */
+export const CellDetail = ({ width, height }: { width: number; height: number }) => {
+  const { paint } = useServices();
+  const taskId = useAppState((s) => s.selectedTaskId);
+  const cell = useAppState((s) => (s.selectedTaskId ? s.coverage[s.selectedTaskId] : undefined));
+  const task = useAppState((s) => (s.selectedTaskId ? s.tasks[s.selectedTaskId] : undefined));
+  const window = useAppState((s) => s.plan.windows.find((w) => w.id === taskId?.split('@')[1]));
+  const title = `${theme.rule}${theme.rule} coverage · ${taskId?.replace('@', ' ') ?? ''}${window ? ` (${window.start}..${window.end})` : ''} `;
+  const lines = cellDetailLines(title, cell, task, width, paint).slice(0, height);
+  return (
+    <Box flexDirection="column" height={height}>
+      {lines.map((text, index) => (
+        <Line key={index} text={fitWidth(text, width)} />
+      ))}
+    </Box>
+  );
+};

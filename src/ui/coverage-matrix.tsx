@@ -1,0 +1,129 @@
+import { memo, useMemo } from 'react';
+import { Box } from 'ink';
+import type { Processor } from '../plan/types.js';
+import { processorsInOrder } from '../state/derive.js';
+import { cellState, runAndDataDisagree } from '../state/coverage-state.js';
+import { isActive } from '../state/task-status.js';
+import { fitWidth, padWidth } from './format.js';
+import { Line } from './line.js';
+import { clockTime, coverageText } from './coverage-text.js';
+import { useAppState, useServices } from './services-context.js';
+import { theme } from './theme.js';
+
+type Props = { width: number; height: number; focused: boolean };
+
+type MatrixRow =
+  { kind: 'phase'; id: string; title: string } | { kind: 'processor'; processor: Processor };
+
+/** Processors (grouped by phase, in dependency order) x windows: covered / expected dates. */
+export const CoverageMatrix = ({ width, height, focused }: Props) => {
+  const { paint } = useServices();
+  const plan = useAppState((s) => s.plan);
+  const selectedTaskId = useAppState((s) => s.selectedTaskId);
+  const refreshedAt = useAppState((s) => s.coverageRefreshedAt);
+  const refreshing = useAppState(
+    (s) => Object.values(s.coverage).filter((c) => c.refreshing).length,
+  );
+  const rows = useMemo<MatrixRow[]>(() => {
+    const ordered = processorsInOrder(plan);
+    return plan.phases.flatMap((phase) => {
+      const processors = ordered.filter((p) => p.phase === phase.id);
+      if (processors.length === 0) return [];
+      return [
+        { kind: 'phase' as const, id: phase.id, title: phase.title ?? `Phase ${phase.id}` },
+        ...processors.map((processor) => ({ kind: 'processor' as const, processor })),
+      ];
+    });
+  }, [plan]);
+  const cellWidth = Math.max(
+    12,
+    Math.min(18, Math.floor((width - 24) / Math.max(1, plan.windows.length))),
+  );
+  const nameWidth = Math.max(8, width - cellWidth * plan.windows.length - 1);
+  const selectedProcessor = selectedTaskId?.split('@')[0];
+  const bodyRows = Math.max(1, height - 1);
+  const selectedIndex = rows.findIndex(
+    (r) => r.kind === 'processor' && r.processor.id === selectedProcessor,
+  );
+  const top = Math.max(
+    0,
+    Math.min(rows.length - bodyRows, selectedIndex - Math.floor(bodyRows / 2)),
+  );
+
+  const status =
+    refreshing > 0
+      ? `refreshing ${refreshing}…`
+      : refreshedAt
+        ? `refreshed ${clockTime(refreshedAt)}`
+        : 'not refreshed yet';
+  const heading =
+    padWidth(`   PROCESSOR  ${paint.muted(`(${status} · c refreshes)`)}`, nameWidth) +
+    plan.windows.map((w) => padWidth(w.id, cellWidth)).join('');
+  return (
+    <Box flexDirection="column" height={height}>
+      <Line text={fitWidth(paint.muted(heading), width)} />
+      {rows
+        .slice(top, top + bodyRows)
+        .map((row) =>
+          row.kind === 'phase' ? (
+            <Line key={`phase:${row.id}`} text={paint.bold(fitWidth(` ${row.title}`, width))} />
+          ) : (
+            <MatrixRowLine
+              key={row.processor.id}
+              processorId={row.processor.id}
+              nameWidth={nameWidth}
+              cellWidth={cellWidth}
+              selectedWindow={
+                row.processor.id === selectedProcessor ? selectedTaskId?.split('@')[1] : undefined
+              }
+              focused={focused}
+            />
+          ),
+        )}
+    </Box>
+  );
+};
+
+type RowProps = {
+  processorId: string;
+  nameWidth: number;
+  cellWidth: number;
+  selectedWindow: string | undefined;
+  focused: boolean;
+};
+
+const MatrixRowLine = memo(function MatrixRowLine({
+  processorId,
+  nameWidth,
+  cellWidth,
+  selectedWindow,
+  focused,
+}: RowProps) {
+  const { paint } = useServices();
+  const windows = useAppState((s) => s.plan.windows);
+  // A string key: the row re-renders only when one of its cells' text changes.
+  const key = useAppState((s) =>
+    windows
+      .map((w) => {
+        const id = `${processorId}@${w.id}`;
+        const cell = s.coverage[id];
+        const task = s.tasks[id];
+        const running = task && isActive(task.status) ? theme.status.running.symbol : ' ';
+        const flag = runAndDataDisagree(task, cell) ? theme.disagreement : '';
+        return `${cellState(cell)}\t${running} ${coverageText(cell)} ${flag}`;
+      })
+      .join('\n'),
+  );
+  const cells = key.split('\n').map((entry, index) => {
+    const [state = 'unknown', text = ''] = entry.split('\t');
+    const padded = padWidth(text, cellWidth - 1) + ' ';
+    const painted = paint.coverage(state as Parameters<typeof paint.coverage>[0], padded);
+    return windows[index]?.id === selectedWindow
+      ? focused
+        ? paint.selected(padded)
+        : paint.inverse(padded)
+      : painted;
+  });
+  const pointer = selectedWindow ? '›' : ' ';
+  return <Line text={`${pointer}  ${padWidth(processorId, nameWidth - 3)}${cells.join('')}`} />;
+});
