@@ -26,6 +26,10 @@ export const DetailLine = ({ width }: { width: number }) => {
       ),
     );
   }
+  const pace = paceOf(runtime, runtime.endedAt ?? Date.now());
+  if (pace.datesPerHour !== undefined) {
+    parts.push(paint.muted(`${Math.round(pace.datesPerHour)} dates/h`));
+  }
   if (runtime.progress.reportedEta)
     parts.push(paint.muted(`script ETA ${runtime.progress.reportedEta}`));
   if (runtime.logFile)

@@ -4,6 +4,7 @@ import { keymap } from './keymap.js';
 import type { KeyBinding } from './keymap.js';
 import { Line } from './line.js';
 import { useServices } from './services-context.js';
+import { theme } from './theme.js';
 
 const groups: KeyBinding['group'][] = ['Tasks', 'Logs', 'View', 'General'];
 
@@ -17,21 +18,38 @@ export const helpLines = (): { group: string; label: string; description: string
 
 export const HelpOverlay = ({ width, height }: { width: number; height: number }) => {
   const { paint } = useServices();
-  const rows: string[] = [paint.bold('Keys')];
+  const entries: string[] = [];
   let group = '';
   for (const line of helpLines()) {
     if (line.group !== group) {
       group = line.group;
-      rows.push(paint.accent(group));
+      entries.push(paint.accent(group));
     }
-    rows.push(`  ${padWidth(line.label, 10)}${line.description}`);
+    entries.push(`  ${padWidth(line.label, 8)}${line.description}`);
   }
-  rows.push(
+  const footer = [
     '',
     paint.muted(
-      'Statuses: ✓ succeeded · ⚠ exit 0 but dates failed · ✗ failed · ☠ killed or stopped · ■ stopping',
+      'Statuses: ✓ succeeded · ⚠ exit 0 but dates failed · ✗ failed · ☠ killed · ■ stopping',
     ),
-  );
+    paint.muted(
+      `Coverage: green complete · yellow partial · red missing · magenta query error · ${theme.disagreement} run succeeded, data incomplete`,
+    ),
+  ];
+  const room = Math.max(1, height - 1 - footer.length);
+  // Two columns when one does not fit: the help must never scroll off a small terminal.
+  const columns = entries.length > room ? 2 : 1;
+  const perColumn = Math.ceil(entries.length / columns);
+  const columnWidth = Math.floor(width / columns);
+  const rows: string[] = [paint.bold('Keys')];
+  for (let i = 0; i < perColumn; i++) {
+    const left = entries[i] ?? '';
+    const right = columns === 2 ? (entries[i + perColumn] ?? '') : '';
+    rows.push(
+      columns === 2 ? padWidth(fitWidth(left, columnWidth - 1), columnWidth) + right : left,
+    );
+  }
+  rows.push(...footer);
   return (
     <Box flexDirection="column" height={height}>
       {rows.slice(0, height).map((text, index) => (

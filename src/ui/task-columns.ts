@@ -111,6 +111,10 @@ export const taskRowText = (
     cells.push(
       padWidth(pace.etaMs === undefined ? '' : `~${formatDuration(pace.etaMs)}`, columns.eta),
     );
+  const flag = runAndDataDisagree(runtime, cell) ? ` ${theme.disagreement}` : '';
+  cells.push(
+    paint.coverage(cellState(cell), padWidth(`${coverageText(cell)}${flag}`, columns.cover)),
+  );
   return cells.join('');
 };
 

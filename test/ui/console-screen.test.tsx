@@ -75,7 +75,8 @@ describe('keys', () => {
     await app.waitForFrame((f) => f.includes('alpha'));
     await app.press('?');
     const help = await app.waitForFrame((f) => f.includes('Keys'));
-    expect(help).toContain('Kill the process group at once (SIGKILL)');
+    expect(help).toContain('Kill the process group');
+    expect(help).toContain('Coverage matrix');
     expect(help).toContain('Split view');
     await app.press(keys.escape);
     await app.waitForFrame((f) => f.includes('Phase 3 analytics'));
