@@ -4,12 +4,17 @@ export const usage = `backfill-console: run, watch and check long multi-phase ba
 
 Usage
   backfill-console [--plan FILE]        open the console on a plan (default ./backfill.yaml)
+  backfill-console status [--plan FILE] [--json]
+                                        the coverage matrix without the console: exit 0 when
+                                        every cell is complete, 1 when not, 2 on a plan or
+                                        warehouse error
   backfill-console validate [--plan FILE]
                                         check a plan and list its tasks, without running anything
   backfill-console --help | --version
 
 Options
   -p, --plan FILE   the plan file (YAML); its state and logs go to .backfill/ beside it
+      --json        status: print the report as JSON (per cell: covered, expected, missing dates)
   -h, --help        show this help
   -v, --version     print the version
 
@@ -24,6 +29,7 @@ Docs: README.md (plan file reference) · docs/architecture.md`;
 
 export type CliArgs =
   | { command: 'console' | 'validate'; plan: string }
+  | { command: 'status'; plan: string; json: boolean }
   | { command: 'help' | 'version' }
   | { command: 'error'; message: string };
 
@@ -36,16 +42,23 @@ export const parseCliArgs = (argv: readonly string[]): CliArgs => {
         plan: { type: 'string', short: 'p' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
+        json: { type: 'boolean' },
       },
     });
     if (values.help) return { command: 'help' };
     if (values.version) return { command: 'version' };
     const [command = 'console', ...rest] = positionals;
     if (rest.length > 0) return { command: 'error', message: `unexpected argument: ${rest[0]}` };
+    const plan = values.plan ?? 'backfill.yaml';
+    if (command === 'status') return { command, plan, json: values.json ?? false };
+    if (values.json) return { command: 'error', message: '--json goes with the status command' };
     if (command !== 'console' && command !== 'validate') {
-      return { command: 'error', message: `unknown command: ${command} (commands: validate)` };
+      return {
+        command: 'error',
+        message: `unknown command: ${command} (commands: status, validate)`,
+      };
     }
-    return { command, plan: values.plan ?? 'backfill.yaml' };
+    return { command, plan };
   } catch (error) {
     return { command: 'error', message: (error as Error).message };
   }

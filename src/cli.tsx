@@ -9,6 +9,7 @@ import { createCoveragePoller } from './runner/coverage-poller.js';
 import { openPlanWarehouse } from './runner/open-plan-warehouse.js';
 import { App } from './ui/app.js';
 import { parseCliArgs, usage } from './cli-args.js';
+import { runStatus } from './headless/status-command.js';
 import { enterFullScreen } from './terminal.js';
 
 const version = (): string =>
@@ -158,10 +159,16 @@ const main = async (): Promise<number> => {
       );
       return 0;
     }
+    case 'status':
+      return runStatus(loadOrExit(args.plan), args.json, process.stdout);
     case 'console':
       return runConsole(loadOrExit(args.plan));
   }
 };
+
+// If the event loop ever empties with main() unsettled, say so by the exit status rather
+// than report success: every normal path below sets the real code.
+process.exitCode = 70;
 
 main().then(
   (code) => process.exit(code),

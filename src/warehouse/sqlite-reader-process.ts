@@ -168,6 +168,9 @@ export const createSqliteReader = (folder: string, busyTimeoutMs: number): Sqlit
       child = undefined;
       if (!last || last.exitCode !== null || last.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => last.once('exit', () => resolve()));
+      // The reader is unref'd so it never keeps the console alive; while we wait for its exit
+      // it must, or the loop empties and this promise is silently dropped.
+      last.ref();
       last.kill('SIGKILL');
       await exited;
     },

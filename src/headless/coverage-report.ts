@@ -1,0 +1,76 @@
+import type { Plan } from '../plan/types.js';
+import { processorsInOrder } from '../state/derive.js';
+import type { CoverageCell } from '../state/coverage-slice.js';
+import { CellState, cellState, coveragePercent } from '../state/coverage-state.js';
+import { missingRanges } from '../state/date-ranges.js';
+import type { DateRange } from '../state/date-ranges.js';
+
+export type CellReport = {
+  processor: string;
+  window: string;
+  phase: string;
+  state: CellState;
+  covered: number | null;
+  expected: number | null;
+  percent: number | null;
+  missing: string[];
+  missingRanges: DateRange[];
+  error?: string;
+};
+
+export type CoverageReport = {
+  plan: string;
+  name?: string;
+  warehouse: string;
+  refreshedAt: string;
+  complete: boolean;
+  counts: Record<CellState, number>;
+  cells: CellReport[];
+};
+
+/** Every tracked cell in the order of the matrix: phases, processors in dependency order, windows. */
+export const coverageReport = (
+  plan: Plan,
+  coverage: Record<string, CoverageCell>,
+  warehouse: string,
+  at: Date,
+): CoverageReport => {
+  const cells: CellReport[] = [];
+  for (const processor of processorsInOrder(plan)) {
+    for (const window of plan.windows) {
+      const cell = coverage[`${processor.id}@${window.id}`];
+      if (!cell) continue;
+      const state = cellState(cell);
+      cells.push({
+        processor: processor.id,
+        window: window.id,
+        phase: processor.phase,
+        state,
+        covered: cell.covered ?? null,
+        expected: cell.expected ?? null,
+        percent: state === CellState.error ? null : (coveragePercent(cell) ?? null),
+        missing: [...cell.missing],
+        missingRanges: missingRanges(cell.expectedDates, new Set(cell.missing)),
+        ...(cell.error !== undefined ? { error: cell.error } : {}),
+      });
+    }
+  }
+  const counts = Object.fromEntries(Object.values(CellState).map((s) => [s, 0])) as Record<
+    CellState,
+    number
+  >;
+  for (const cell of cells) counts[cell.state]++;
+  return {
+    plan: plan.file,
+    ...(plan.name ? { name: plan.name } : {}),
+    warehouse,
+    refreshedAt: at.toISOString(),
+    complete: cells.length > 0 && counts.complete === cells.length,
+    counts,
+    cells,
+  };
+};
+
+/** 0 when every cell is complete, 1 when some are not, 2 when a query failed. */
+export const statusExitCode = (report: CoverageReport): 0 | 1 | 2 =>
+  report.counts.error > 0 ? 2 : report.complete ? 0 : 1;

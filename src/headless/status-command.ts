@@ -1,0 +1,82 @@
+import type { Plan } from '../plan/types.js';
+import { createAppStore } from '../state/store.js';
+import { formatRanges } from '../state/date-ranges.js';
+import { createCoveragePoller } from '../runner/coverage-poller.js';
+import { openPlanWarehouse } from '../runner/open-plan-warehouse.js';
+import { coverageReport, statusExitCode } from './coverage-report.js';
+import type { CoverageReport } from './coverage-report.js';
+
+/**
+ * `backfill-console status`: the coverage matrix without the TUI, for scripts and cron.
+ * Returns the exit code: 0 all complete, 1 incomplete, 2 warehouse error.
+ */
+export const runStatus = async (
+  plan: Plan,
+  json: boolean,
+  out: NodeJS.WritableStream,
+): Promise<number> => {
+  const warehouse = openPlanWarehouse(plan);
+  if (!warehouse) {
+    process.stderr.write(
+      `backfill-console: no processor in ${plan.file} declares coverage (add coverage: { table, dateColumn })\n`,
+    );
+    return 2;
+  }
+  try {
+    const store = createAppStore(plan);
+    const poller = createCoveragePoller({ plan, store, warehouse });
+    await poller.refreshAll();
+    poller.dispose();
+    const report = coverageReport(
+      plan,
+      store.getState().coverage,
+      warehouse.description,
+      new Date(),
+    );
+    out.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(plan, report));
+    return statusExitCode(report);
+  } finally {
+    await warehouse.close().catch(() => undefined);
+  }
+};
+
+const pad = (text: string, width: number) =>
+  text.length >= width ? `${text.slice(0, width - 1)} ` : text.padEnd(width);
+
+export const formatReport = (plan: Plan, report: CoverageReport): string => {
+  const nameWidth = Math.max(12, ...report.cells.map((c) => c.processor.length + 4));
+  const lines = [
+    `coverage · ${report.name ?? report.plan} · ${report.warehouse} · ${report.refreshedAt}`,
+    pad('PROCESSOR', nameWidth) + plan.windows.map((w) => pad(w.id, 16)).join(''),
+  ];
+  let phase = '';
+  for (const processor of new Set(report.cells.map((c) => c.processor))) {
+    const row = report.cells.filter((c) => c.processor === processor);
+    const phaseId = row[0]?.phase ?? '';
+    if (phaseId !== phase) {
+      phase = phaseId;
+      lines.push(plan.phases.find((p) => p.id === phase)?.title ?? `Phase ${phase}`);
+    }
+    const cells = plan.windows.map((w) => {
+      const cell = row.find((c) => c.window === w.id);
+      if (!cell) return pad('—', 16);
+      if (cell.state === 'error') return pad('ERROR', 16);
+      if (cell.expected === null) return pad(`${cell.covered ?? '?'} dates`, 16);
+      return pad(`${cell.covered}/${cell.expected} ${cell.percent}%`, 16);
+    });
+    lines.push(pad(`  ${processor}`, nameWidth) + cells.join(''));
+  }
+  const gaps = report.cells.filter((c) => c.missing.length > 0);
+  if (gaps.length > 0) {
+    lines.push('', 'missing:');
+    for (const c of gaps)
+      lines.push(`  ${c.processor} ${c.window}: ${formatRanges(c.missingRanges)}`);
+  }
+  const errors = report.cells.filter((c) => c.error !== undefined);
+  if (errors.length > 0) {
+    lines.push('', 'errors:');
+    for (const c of errors) lines.push(`  ${c.processor} ${c.window}: ${c.error}`);
+  }
+  lines.push('', `${report.counts.complete}/${report.cells.length} cells complete`);
+  return `${lines.join('\n')}\n`;
+};
