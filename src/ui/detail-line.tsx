@@ -2,6 +2,7 @@ import { Box } from 'ink';
 import path from 'node:path';
 import { failureCount } from '../state/progress.js';
 import { paceOf } from '../state/derive.js';
+import { isActive } from '../state/task-status.js';
 import { fitWidth } from './format.js';
 import { Line } from './line.js';
 import { useAppState, useServices } from './services-context.js';
@@ -25,6 +26,9 @@ export const DetailLine = ({ width }: { width: number }) => {
         `failed: ${dates.slice(0, 6).join(', ')}${dates.length > 6 ? ` +${dates.length - 6}` : ''}`,
       ),
     );
+  }
+  if (runtime.progress.currentDate && isActive(runtime.status)) {
+    parts.push(paint.muted(`at ${runtime.progress.currentDate}`));
   }
   const pace = paceOf(runtime, runtime.endedAt ?? Date.now());
   if (pace.datesPerHour !== undefined) {

@@ -25,7 +25,8 @@ export type Columns = {
 
 /** Column widths for a table `width` columns wide; optional columns drop out on narrow screens. */
 export const tableColumns = (width: number): Columns => {
-  const wide = width >= 110;
+  // The current date also shows in the detail line and the log: it is the first to go.
+  const wide = width >= 140;
   const narrow = width < 100;
   const fixed = {
     window: narrow ? 8 : 9,
