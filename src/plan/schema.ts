@@ -59,15 +59,69 @@ export const coverageSchema = z.union([
   z.object({ sql: z.string().min(1) }).strict(),
 ]);
 
+/** Where a token for the coordinator comes from: an env var, or a command's stdout. Never logged. */
+export const authSchema = z
+  .object({
+    header: z.string().default('Authorization'),
+    /** Put before the token, e.g. "Bearer ". */
+    prefix: z.string().default('Bearer '),
+    env: z.string().optional(),
+    command: z.array(z.string()).min(1).optional(),
+  })
+  .strict()
+  .refine((a) => (a.env === undefined) !== (a.command === undefined), {
+    message: 'give exactly one of env or command',
+  });
+
+/** The prediction coordinator: one POST /start per game date, GET /status until complete. */
+export const httpJobSchema = z
+  .object({
+    url: z.string().url(),
+    startPath: z.string().default('/start'),
+    statusPath: z.string().default('/status'),
+    /** JSON body of each start; "{date}" in any string value becomes the game date. */
+    body: z
+      .record(z.string(), z.unknown())
+      .default({ game_date: '{date}', skip_completeness_check: true, force: false }),
+    pollSeconds: z.number().positive().max(3600).default(10),
+    requestTimeoutSeconds: z.number().positive().max(600).default(30),
+    /** No progress for this long fails the date. */
+    stallMinutes: z.number().positive().max(1440).default(30),
+    auth: authSchema.optional(),
+  })
+  .strict();
+
+/** How "fill gaps" re-runs only the missing dates. */
+export const fillGapsSchema = z
+  .object({
+    /** ranges: one run per contiguous missing range as {start}/{end}; dates: one run with {dates}. */
+    by: z.enum(['ranges', 'dates']).default('ranges'),
+    /** Arguments added to the command for a dates run, e.g. ["--dates", "{dates}"]. */
+    append: z.array(z.string()).optional(),
+    /** A whole command for a gap run instead of the usual one. */
+    command: z.array(z.string()).min(1).optional(),
+    /** Separator of {dates}. */
+    separator: z.string().default(','),
+  })
+  .strict();
+
 export const processorSchema = z
   .object({
     id,
     title: z.string().optional(),
     phase: z.string().min(1),
-    command: z.array(z.string()).min(1, 'command needs at least the executable'),
+    /** command (the default) runs an argv; http drives the prediction coordinator. */
+    kind: z.enum(['command', 'http']).default('command'),
+    command: z.array(z.string()).min(1, 'command needs at least the executable').optional(),
+    http: httpJobSchema.optional(),
     cwd: z.string().optional(),
     env: z.record(z.string(), z.string()).optional(),
     dependsOn: z.array(z.string()).default([]),
+    /** Coverage % at which this processor's cell counts as complete for its dependants. */
+    readyThreshold: z.number().min(0).max(100).optional(),
+    /** At most this many of this processor's tasks at once. */
+    concurrency: z.number().int().min(1).max(64).optional(),
+    fillGaps: fillGapsSchema.optional(),
     progress: progressPatternsSchema.optional(),
     coverage: coverageSchema.optional(),
     expected: z
@@ -75,7 +129,26 @@ export const processorSchema = z
       .strict()
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.kind === 'command' && !p.command) {
+      ctx.addIssue({ code: 'custom', path: ['command'], message: 'required (the argv to run)' });
+    }
+    if (p.kind === 'http' && !p.http) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['http'],
+        message: 'required for kind: http (url, body, auth)',
+      });
+    }
+    if (p.fillGaps?.by === 'dates' && !p.fillGaps.append && !p.fillGaps.command) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fillGaps'],
+        message: 'by: dates needs append (e.g. ["--dates", "{dates}"]) or command',
+      });
+    }
+  });
 
 export const warehouseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sqlite'), path: z.string().default('./warehouse') }).strict(),
@@ -107,6 +180,10 @@ export const settingsSchema = z
     stopGraceSeconds: z.number().positive().max(3600).default(10),
     stateDir: z.string().default('.backfill'),
     logTailLines: z.number().int().min(100).max(100_000).default(5000),
+    /** Tasks the run-all launches at once. */
+    concurrency: z.number().int().min(1).max(64).default(4),
+    /** Coverage % at which an upstream cell counts as complete (a processor may override). */
+    readyThreshold: z.number().min(0).max(100).default(100),
     coverage: coverageSettingsSchema.prefault({}),
   })
   .strict();

@@ -1,29 +1,39 @@
-import { appendFileSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import type { Plan, TaskId } from '../plan/types.js';
 import { substituteArgv } from '../plan/substitute.js';
 import type { AppStore } from '../state/store.js';
 import type { LogBook } from '../state/log-book.js';
-import type { TaskControl } from '../state/services.js';
-import type { TaskOutput } from '../state/tasks-slice.js';
+import type { StartOptions, TaskControl } from '../state/services.js';
+import type { TaskExit, TaskOutput } from '../state/tasks-slice.js';
 import { isActive } from '../state/task-status.js';
-import { resolveCommand } from './resolve-command.js';
-import { terminateGroup } from './process-group.js';
+import { isGroupAlive, terminateGroup } from './process-group.js';
 import { createLogTailer } from './log-tailer.js';
 import type { LogTailer } from './log-tailer.js';
 import { createProgressParser } from './progress-parser.js';
 import { logFileName } from './log-files.js';
 import { lastErrorLine } from './error-hint.js';
+import { spawnCommand } from './spawn-command.js';
+import { isSameProcess } from './proc-info.js';
+import { exitFromWrapperCode } from './task-wrapper.js';
+import type { JournalTask } from './journal.js';
 
 type Handle = {
+  /** Process group of the current run (the wrapper's pid). */
   pid: number;
+  pidStart: string | undefined;
+  logFile: string;
+  exitFile: string;
   tailer: LogTailer;
   parser: ReturnType<typeof createProgressParser>;
-  logFile: string;
+  /** Runs still to come after the current one (fill gaps by ranges). */
+  remainingRuns: string[][];
+  /** A re-attached task: not our child, so its end is seen by polling. */
+  attached: boolean;
   stop?: ReturnType<typeof terminateGroup>;
   exited: Promise<void>;
   restartAfterExit?: boolean;
+  finishing?: boolean;
 };
 
 export type SupervisorOptions = {
@@ -40,11 +50,15 @@ export type SupervisorOptions = {
 };
 
 export type Supervisor = TaskControl & {
-  /** Stops the ingest tick; running tasks are left alone (callers stop them first). */
+  /** Follows a task a previous console left running (from the journal). */
+  attach: (taskId: TaskId, journal: JournalTask) => void;
+  /** Stops the ingest tick; running tasks are left alone (callers stop them first, or leave them). */
   dispose: () => void;
 };
 
 const consolePrefix = '[backfill-console]';
+/** How long the tail of a finished run's log that a new console shows may be. */
+const restoredTailBytes = 256 * 1024;
 
 export const createSupervisor = ({
   plan,
@@ -57,13 +71,12 @@ export const createSupervisor = ({
   const graceMs = plan.settings.stopGraceSeconds * 1000;
   let tick: NodeJS.Timeout | undefined;
 
-  /** Console events go into the task's log file and tail, so the log tells the whole story. */
-  const note = (taskId: TaskId, logFile: string, text: string) => {
-    const line = `${consolePrefix} ${text}`;
+  /** Console events go into the task's log file, so the log tells the whole story. */
+  const note = (logFile: string, text: string) => {
     try {
-      appendFileSync(logFile, `${line}\n`, { mode: 0o600 });
+      appendFileSync(logFile, `${consolePrefix} ${text}\n`, { mode: 0o600 });
     } catch {
-      // The tail still shows it; a disk problem is reported where the spawn fails.
+      // A disk problem shows where the spawn fails; the task itself is unaffected.
     }
   };
 
@@ -74,9 +87,21 @@ export const createSupervisor = ({
     batch.push({ taskId, progress: handle.parser.snapshot() });
   };
 
+  const drain = (taskId: TaskId, handle: Handle, lines: string[]) => {
+    const batch: TaskOutput[] = [];
+    ingest(taskId, handle, lines, batch);
+    if (batch.length > 0) store.getState().outputReceived(batch);
+  };
+
   const onTick = () => {
     const batch: TaskOutput[] = [];
-    for (const [taskId, handle] of handles) ingest(taskId, handle, handle.tailer.readNew(), batch);
+    for (const [taskId, handle] of handles) {
+      ingest(taskId, handle, handle.tailer.readNew(), batch);
+      if (handle.attached && !handle.finishing && !isSameProcess(handle.pid, handle.pidStart)) {
+        handle.finishing = true;
+        void finish(taskId, handle, readExitFile(handle.exitFile));
+      }
+    }
     if (batch.length > 0) store.getState().outputReceived(batch);
   };
 
@@ -91,7 +116,79 @@ export const createSupervisor = ({
     }
   };
 
-  const start = (taskId: TaskId) => {
+  /** Records the end of a task's last run: drain, judge, take down stragglers, forget. */
+  const finish = async (taskId: TaskId, handle: Handle, exit: Omit<TaskExit, 'endedAt'>) => {
+    const endedAt = Date.now();
+    // Drain before judging: the summary block with the failed dates is usually last.
+    drain(taskId, handle, handle.tailer.finish());
+    const lastError = exit.exitCode ? lastErrorLine(logBook.ring(taskId)) : undefined;
+    store.getState().taskExited(taskId, { ...exit, endedAt, lastError });
+    const startedAt = store.getState().tasks[taskId]?.startedAt ?? endedAt;
+    const summary = exit.signal
+      ? `killed by ${exit.signal}`
+      : exit.exitCode === undefined
+        ? 'ended'
+        : `exit ${exit.exitCode}`;
+    note(handle.logFile, `${summary} after ${((endedAt - startedAt) / 1000).toFixed(1)} s`);
+    onTaskEnded?.(taskId);
+    // Grandchildren that outlive the leader belong to the task: take them down too.
+    if (isGroupAlive(handle.pid)) await (handle.stop ?? terminateGroup(handle.pid, graceMs)).done;
+    drain(taskId, handle, handle.tailer.finish());
+    handle.tailer.close();
+    handles.delete(taskId);
+    stopTickingIfIdle();
+    if (handle.restartAfterExit) start(taskId);
+  };
+
+  /** Starts one run (one argv) of a task under an existing handle. */
+  const launchRun = (taskId: TaskId, handle: Handle, argv: string[]): boolean => {
+    const processor = processorOf(taskId);
+    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: '1', ...processor?.env };
+    note(handle.logFile, `run: ${argv.join(' ')} (cwd ${processor?.resolvedCwd})`);
+    const spawned = spawnCommand(argv, {
+      cwd: processor?.resolvedCwd ?? plan.dir,
+      env,
+      logFile: handle.logFile,
+      exitFile: handle.exitFile,
+    });
+    if (!spawned.ok) {
+      note(handle.logFile, `cannot start: ${spawned.reason}`);
+      logBook.ring(taskId).append([`${consolePrefix} cannot start: ${spawned.reason}`]);
+      store.getState().taskStartFailed(taskId, spawned.reason, Date.now());
+      store.getState().outputReceived([{ taskId, progress: handle.parser.snapshot() }]);
+      return false;
+    }
+    handle.pid = spawned.pid;
+    handle.pidStart = spawned.pidStart;
+    // Later runs of a fill-gaps chain keep the task's original start time.
+    const startedAt = store.getState().tasks[taskId]?.startedAt ?? Date.now();
+    store
+      .getState()
+      .taskStarted(taskId, spawned.pid, startedAt, {
+        pidStart: spawned.pidStart,
+        exitFile: handle.exitFile,
+      });
+    handle.exited = spawned.child.then(async (result) => {
+      const exit =
+        result.signal !== undefined
+          ? { signal: result.signal }
+          : exitFromWrapperCode(result.exitCode ?? 1);
+      const next = handle.remainingRuns.shift();
+      if (next && exit.exitCode === 0 && !handle.stop) {
+        drain(taskId, handle, handle.tailer.readNew(Number.POSITIVE_INFINITY));
+        if (launchRun(taskId, handle, next)) return handle.exited;
+      }
+      await finish(taskId, handle, exit);
+    });
+    return true;
+  };
+
+  const processorOf = (taskId: TaskId) => {
+    const task = plan.tasks.find((t) => t.id === taskId);
+    return plan.processors.find((p) => p.id === task?.processorId);
+  };
+
+  const start = (taskId: TaskId, options: StartOptions = {}) => {
     const task = plan.tasks.find((t) => t.id === taskId);
     const state = store.getState();
     if (!task) return;
@@ -99,10 +196,9 @@ export const createSupervisor = ({
       state.noticeShown(`${taskId} is already running`, 'warn');
       return;
     }
-    const processor = plan.processors.find((p) => p.id === task.processorId);
+    const processor = processorOf(taskId);
     const window = plan.windows.find((w) => w.id === task.windowId);
     if (!processor || !window) return;
-
     const logFile = path.join(plan.stateDir, 'logs', logFileName(taskId, new Date()));
     try {
       mkdirSync(path.dirname(logFile), { recursive: true, mode: 0o700 });
@@ -115,113 +211,79 @@ export const createSupervisor = ({
       return;
     }
     state.taskStarting(taskId, logFile);
-    const ring = logBook.ring(taskId);
-    ring.clear();
+    logBook.ring(taskId).clear();
+    note(logFile, `attempt ${store.getState().tasks[taskId]?.attempt} of ${taskId}`);
+    if (options.note) note(logFile, options.note);
 
-    const argv = substituteArgv(processor.command, window);
-    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: '1', ...processor.env };
-    const [executable = '', ...args] = argv;
-    note(
-      taskId,
-      logFile,
-      `attempt ${store.getState().tasks[taskId]?.attempt}: ${argv.join(' ')} (cwd ${processor.resolvedCwd})`,
-    );
-
-    const fail = (reason: string) => {
-      note(taskId, logFile, `cannot start: ${reason}`);
-      ring.append([`${consolePrefix} cannot start: ${reason}`]);
-      store.getState().taskStartFailed(taskId, reason, Date.now());
-      store
-        .getState()
-        .outputReceived([{ taskId, progress: store.getState().tasks[taskId]!.progress }]);
-    };
-    const resolved = resolveCommand(executable, processor.resolvedCwd, env.PATH);
-    if (!resolved.ok) return fail(resolved.reason);
-
-    let fd: number;
-    try {
-      fd = openSync(logFile, 'a', 0o600);
-    } catch (error) {
-      return fail(`cannot open log file ${logFile}: ${(error as Error).message}`);
-    }
-    // execa's types admit only the literal descriptors 3-9; any open fd works at run time.
-    const logFd = fd as 3;
-    const child = execa(resolved.file, args, {
-      cwd: processor.resolvedCwd,
-      env,
-      extendEnv: false,
-      // Own process group: stop and kill reach grandchildren, and Ctrl-C in the console's
-      // terminal does not hit the tasks directly.
-      detached: true,
-      stdin: 'ignore',
-      stdout: logFd,
-      stderr: logFd,
-      reject: false,
-      cleanup: false,
-      buffer: false,
-    });
-    closeSync(fd); // the child holds its own copy
-    const pid = child.pid;
-    if (pid === undefined) {
-      void child.then((result) => fail(result.originalMessage ?? result.message ?? 'spawn failed'));
-      return;
-    }
-
+    const runs =
+      options.runs ?? (processor.command ? [substituteArgv(processor.command, window)] : []);
+    const [first, ...rest] = runs;
     const handle: Handle = {
-      pid,
+      pid: 0,
+      pidStart: undefined,
       logFile,
+      exitFile: `${logFile}.exit`,
       tailer: createLogTailer(logFile),
       parser: createProgressParser(processor.progress),
+      remainingRuns: rest,
+      attached: false,
       exited: Promise.resolve(),
     };
+    if (!first) {
+      const reason =
+        processor.kind === 'http' ? 'http jobs are not supported yet' : 'nothing to run';
+      note(logFile, `cannot start: ${reason}`);
+      state.taskStartFailed(taskId, reason, Date.now());
+      return;
+    }
     handles.set(taskId, handle);
-    store.getState().taskStarted(taskId, pid, Date.now());
     ensureTicking();
-
-    handle.exited = child.then(async (result) => {
-      const endedAt = Date.now();
-      // Drain before judging: the summary block with the failed dates is usually last.
-      const batch: TaskOutput[] = [];
-      ingest(taskId, handle, handle.tailer.finish(), batch);
-      if (batch.length > 0) store.getState().outputReceived(batch);
-      const exit = {
-        exitCode: result.exitCode,
-        signal: result.signal,
-        endedAt,
-        lastError: result.exitCode ? lastErrorLine(logBook.ring(taskId)) : undefined,
-      };
-      store.getState().taskExited(taskId, exit);
-      onTaskEnded?.(taskId);
-      const summary = exit.signal ? `killed by ${exit.signal}` : `exit ${exit.exitCode}`;
-      note(
-        taskId,
-        logFile,
-        `${summary} after ${((endedAt - (store.getState().tasks[taskId]?.startedAt ?? endedAt)) / 1000).toFixed(1)} s`,
-      );
-      // Grandchildren that outlive the leader belong to the task: take them down too.
-      const stop = handle.stop ?? terminateGroup(pid, graceMs);
-      await stop.done;
-      const tail: TaskOutput[] = [];
-      ingest(taskId, handle, handle.tailer.finish(), tail);
-      if (tail.length > 0) store.getState().outputReceived(tail);
+    if (!launchRun(taskId, handle, first)) {
       handle.tailer.close();
       handles.delete(taskId);
       stopTickingIfIdle();
-      if (handle.restartAfterExit) start(taskId);
+    }
+  };
+
+  const attach = (taskId: TaskId, journal: JournalTask) => {
+    const processor = processorOf(taskId);
+    if (!processor || !journal.logFile || !journal.pid || handles.has(taskId)) return;
+    const handle: Handle = {
+      pid: journal.pid,
+      pidStart: journal.pidStart,
+      logFile: journal.logFile,
+      exitFile: journal.exitFile ?? `${journal.logFile}.exit`,
+      // From the start of the file: the progress of the run so far is rebuilt from its log.
+      tailer: createLogTailer(journal.logFile),
+      parser: createProgressParser(processor.progress),
+      remainingRuns: [],
+      attached: true,
+      exited: Promise.resolve(),
+    };
+    handles.set(taskId, handle);
+    store.getState().taskReattached(taskId, journal);
+    note(handle.logFile, `re-attached by a new console (pid ${process.pid})`);
+    handle.exited = new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (!handles.has(taskId)) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 50);
     });
+    ensureTicking();
   };
 
   const stop = (taskId: TaskId) => {
     const handle = handles.get(taskId);
-    if (!handle) return;
-    if (handle.stop) return;
+    if (!handle || handle.stop) return;
+    handle.remainingRuns = [];
     note(
-      taskId,
       handle.logFile,
       `stop requested: SIGTERM to process group ${handle.pid}, SIGKILL in ${graceMs / 1000} s`,
     );
     handle.stop = terminateGroup(handle.pid, graceMs, () =>
-      note(taskId, handle.logFile, `grace period over: SIGKILL to process group ${handle.pid}`),
+      note(handle.logFile, `grace period over: SIGKILL to process group ${handle.pid}`),
     );
     store.getState().taskStopRequested(taskId, Date.now() + graceMs);
   };
@@ -229,7 +291,8 @@ export const createSupervisor = ({
   const kill = (taskId: TaskId) => {
     const handle = handles.get(taskId);
     if (!handle) return;
-    note(taskId, handle.logFile, `kill requested: SIGKILL to process group ${handle.pid}`);
+    handle.remainingRuns = [];
+    note(handle.logFile, `kill requested: SIGKILL to process group ${handle.pid}`);
     handle.stop ??= terminateGroup(handle.pid, 0);
     handle.stop.killNow();
     store.getState().taskStopRequested(taskId, undefined);
@@ -239,6 +302,7 @@ export const createSupervisor = ({
     start,
     stop,
     kill,
+    attach,
     restart: (taskId) => {
       const handle = handles.get(taskId);
       if (!handle) return start(taskId);
@@ -259,3 +323,12 @@ export const createSupervisor = ({
     },
   };
 };
+
+/** The status a task's wrapper wrote when it ended; unknown if it was killed outright. */
+const readExitFile = (file: string): Omit<TaskExit, 'endedAt'> => {
+  if (!existsSync(file)) return {};
+  const code = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(code) ? exitFromWrapperCode(code) : {};
+};
+
+export { restoredTailBytes };

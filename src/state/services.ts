@@ -1,8 +1,17 @@
 import type { TaskId } from '../plan/types.js';
 
+export type StartOptions = {
+  /** Argv of each run, one after the other (fill gaps by ranges); default: the whole window. */
+  runs?: string[][];
+  /** Game dates for an http job; default: the window's expected dates. */
+  dates?: string[];
+  /** Written to the log before the run, e.g. an operator's override of a blocked dependency. */
+  note?: string;
+};
+
 /** What the UI may ask of the supervisor; the runner implements it outside React. */
 export type TaskControl = {
-  start: (taskId: TaskId) => void;
+  start: (taskId: TaskId, options?: StartOptions) => void;
   /** SIGTERM to the task's process group, SIGKILL after the plan's grace period. */
   stop: (taskId: TaskId) => void;
   /** SIGKILL to the whole group at once. */

@@ -19,6 +19,10 @@ export type TaskRuntime = {
   /** When a stop escalates to SIGKILL (epoch ms). */
   killAt?: number;
   logFile?: string;
+  /** Kernel start time of `pid`: a recycled pid is not mistaken for the task. */
+  pidStart?: string;
+  /** Where the task's wrapper writes its exit status, read by a console that re-attaches. */
+  exitFile?: string;
   progress: Progress;
 };
 
@@ -37,7 +41,16 @@ export type TasksSlice = {
   /** Bumped once per tick for each task whose log tail grew; panes subscribe to it. */
   logVersion: Record<TaskId, number>;
   taskStarting: (taskId: TaskId, logFile: string) => void;
-  taskStarted: (taskId: TaskId, pid: number, startedAt: number) => void;
+  taskStarted: (
+    taskId: TaskId,
+    pid: number,
+    startedAt: number,
+    process?: { pidStart?: string; exitFile?: string },
+  ) => void;
+  /** A task a previous console left running, followed again. */
+  taskReattached: (taskId: TaskId, previous: TaskRuntime) => void;
+  /** A finished task's last run, as the journal recorded it. */
+  taskRestored: (taskId: TaskId, previous: TaskRuntime) => void;
   taskStartFailed: (taskId: TaskId, reason: string, at: number) => void;
   outputReceived: (batch: readonly TaskOutput[]) => void;
   taskStopRequested: (taskId: TaskId, killAt: number | undefined) => void;
@@ -63,6 +76,12 @@ export const statusOnExit = (
     return {
       status: TaskStatus.killed,
       reason: `${stopped ? 'stopped, ' : ''}killed by ${exit.signal}`,
+    };
+  }
+  if (exit.exitCode === undefined) {
+    return {
+      status: TaskStatus.failed,
+      reason: 'ended while no console was watching, and no exit status was recorded',
     };
   }
   if (stopped) return { status: TaskStatus.killed, reason: `stopped, exit ${exit.exitCode}` };
@@ -106,8 +125,23 @@ export const createTasksSlice =
           reason: undefined,
           killAt: undefined,
         })),
-      taskStarted: (taskId, pid, startedAt) =>
-        update(taskId, () => ({ status: TaskStatus.running, pid, startedAt })),
+      taskStarted: (taskId, pid, startedAt, process) =>
+        update(taskId, (task) => ({
+          status: task.status === TaskStatus.stopping ? task.status : TaskStatus.running,
+          pid,
+          startedAt,
+          pidStart: process?.pidStart,
+          exitFile: process?.exitFile,
+        })),
+      taskReattached: (taskId, previous) =>
+        update(taskId, () => ({
+          ...previous,
+          status: TaskStatus.running,
+          killAt: undefined,
+          progress: emptyProgress,
+        })),
+      taskRestored: (taskId, previous) =>
+        update(taskId, () => ({ ...previous, killAt: undefined })),
       taskStartFailed: (taskId, reason, at) =>
         update(taskId, () => ({ status: TaskStatus.failed, reason, endedAt: at })),
       outputReceived: (batch) =>

@@ -64,7 +64,7 @@ describe('examples/nba-playoffs/backfill.yaml (the real platform)', () => {
 
   it('runs each real script with the venv python over the window, from the repository root', () => {
     for (const p of plan.processors) {
-      const [python, script, ...flags] = p.command;
+      const [python, script, ...flags] = p.command ?? [];
       expect(python, p.id).toBe('.venv/bin/python');
       expect(script, p.id).toBe(scriptOf(p.id));
       expect(script, p.id).toMatch(/^backfill_jobs\/[a-z_/]+\.py$/);
@@ -90,7 +90,7 @@ describe('examples/nba-playoffs/backfill.yaml (the real platform)', () => {
   it('never passes --dates, which the upcoming_* scripts reject', () => {
     for (const p of plan.processors) {
       expect(
-        p.command.some((arg) => arg.startsWith('--dates')),
+        (p.command ?? []).some((arg) => arg.startsWith('--dates')),
         p.id,
       ).toBe(false);
     }

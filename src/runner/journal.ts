@@ -1,0 +1,80 @@
+import {
+  closeSync,
+  constants,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import path from 'node:path';
+import type { TaskId } from '../plan/types.js';
+import type { TaskRuntime } from '../state/tasks-slice.js';
+
+/** What survives the console: enough to show history and to re-attach to running tasks. */
+export type JournalTask = Omit<TaskRuntime, 'killAt'> & {
+  /** Kernel start time of `pid`, to tell our process from a recycled pid. */
+  pidStart?: string;
+  /** Where the wrapper writes the exit status when the task ends. */
+  exitFile?: string;
+};
+
+export type Journal = { version: 1; writtenAt: number; tasks: Record<TaskId, JournalTask> };
+
+const journalName = 'journal.json';
+
+export type JournalRead =
+  | { kind: 'none' }
+  | { kind: 'ok'; journal: Journal }
+  /** The journal could not be read; it was moved aside to `keptAs` for inspection. */
+  | { kind: 'corrupt'; keptAs: string; problem: string };
+
+export const readJournal = (stateDir: string): JournalRead => {
+  const file = path.join(stateDir, journalName);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return { kind: 'none' };
+  }
+  try {
+    const parsed = JSON.parse(text) as Partial<Journal>;
+    if (parsed.version !== 1 || typeof parsed.tasks !== 'object' || parsed.tasks === null) {
+      throw new Error('not a version 1 journal');
+    }
+    return { kind: 'ok', journal: parsed as Journal };
+  } catch (error) {
+    const keptAs = path.join(stateDir, `journal.corrupt-${Date.now()}.json`);
+    renameSync(file, keptAs);
+    return { kind: 'corrupt', keptAs, problem: (error as Error).message };
+  }
+};
+
+/**
+ * Writes the journal atomically: a fresh file (O_EXCL, never through a symlink) that is
+ * fsynced and renamed over the old one, so a crash leaves either the old or the new journal.
+ */
+export const writeJournal = (stateDir: string, journal: Journal): void => {
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const file = path.join(stateDir, journalName);
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    unlinkSync(temporary);
+  } catch {
+    // none left over
+  }
+  const fd = openSync(
+    temporary,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    0o600,
+  );
+  try {
+    writeSync(fd, JSON.stringify(journal));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, file);
+};
