@@ -102,9 +102,12 @@ export const createCoveragePoller = ({
       again.add(taskId);
       return running;
     }
+    // Stamped with when the question was asked: an answer to a query sent while a task ran
+    // must not count as newer than the task's end (it would raise a false ⚑).
+    const askedAt = Date.now();
     const work = measure(taskId, expectedCache)
       .then((result) => {
-        if (!disposed) store.getState().coverageCellRefreshed(taskId, result, Date.now());
+        if (!disposed) store.getState().coverageCellRefreshed(taskId, result, askedAt);
       })
       .finally(() => {
         inFlight.delete(taskId);

@@ -47,9 +47,13 @@ export const cellDetailLines = (
       ),
     );
   }
-  if (cell.missing.length > 0) {
-    const ranges = formatRanges(missingRanges(cell.expectedDates, new Set(cell.missing)));
-    lines.push(...wrapText(`missing (${cell.missing.length}): ${ranges}`, width));
+  // The error first: it is what the operator must read in full; the older counts follow.
+  if (cell.error !== undefined) {
+    lines.push(
+      ...wrapText(`error: ${cell.error}`, width).map((line) =>
+        paint.coverage(CellState.error, line),
+      ),
+    );
   }
   if (runAndDataDisagree(task, cell)) {
     lines.push(
@@ -59,12 +63,9 @@ export const cellDetailLines = (
       ),
     );
   }
-  if (cell.error !== undefined) {
-    lines.push(
-      ...wrapText(`error: ${cell.error}`, width).map((line) =>
-        paint.coverage(CellState.error, line),
-      ),
-    );
+  if (cell.missing.length > 0) {
+    const ranges = formatRanges(missingRanges(cell.expectedDates, new Set(cell.missing)));
+    lines.push(...wrapText(`missing (${cell.missing.length}): ${ranges}`, width));
   }
   return lines;
 };

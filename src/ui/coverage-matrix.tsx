@@ -57,7 +57,8 @@ export const CoverageMatrix = ({ width, height, focused }: Props) => {
         ? `refreshed ${clockTime(refreshedAt)}`
         : 'not refreshed yet';
   const heading =
-    padWidth(`   PROCESSOR  ${paint.muted(`(${status} · c refreshes)`)}`, nameWidth) +
+    padWidth(`   PROCESSOR  ${paint.muted(`(${status} · c refreshes)`)}`, nameWidth - 1) +
+    ' ' +
     plan.windows.map((w) => padWidth(w.id, cellWidth)).join('');
   return (
     <Box flexDirection="column" height={height}>

@@ -27,6 +27,7 @@ type Request = {
   params: Record<string, string>;
   resolve: (values: unknown[]) => void;
   reject: (error: WarehouseError) => void;
+  timeoutMs: number;
   timer?: NodeJS.Timeout;
 };
 
@@ -117,6 +118,9 @@ export const createSqliteReader = (folder: string, busyTimeoutMs: number): Sqlit
     const request = queue.shift();
     if (!request) return;
     running = request;
+    // The clock starts when the query reaches the reader, not when it was queued: one
+    // runaway query must not time out the quick ones waiting behind it.
+    request.timer = setTimeout(() => onTimeout(request, request.timeoutMs), request.timeoutMs);
     child ??= startChild();
     // A failed send means the reader just died; its 'exit' event rejects the request.
     child.send({ id: request.id, sql: request.sql, params: request.params }, () => undefined);
@@ -145,8 +149,7 @@ export const createSqliteReader = (folder: string, busyTimeoutMs: number): Sqlit
           return;
         }
         const id = nextId++;
-        const request: Request = { id, sql, params, resolve, reject };
-        request.timer = setTimeout(() => onTimeout(request, timeoutMs), timeoutMs);
+        const request: Request = { id, sql, params, resolve, reject, timeoutMs };
         queue.push(request);
         dispatch();
       }),
