@@ -1,11 +1,119 @@
+/**
+ * Talking to the prediction coordinator: where the token comes from (and keeping it out of every
+ * line), and one request with its timeout, retries, 401 refresh and the operator's stop.
+ */
+import { execFile } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
-import { CoordinatorAuthError } from './coordinator-auth.js';
-import type { TokenSource } from './coordinator-auth.js';
+import type { z } from 'zod';
+import type { authSchema } from '../plan/schema.js';
 
 /** The operator stopped the task: unwinds the job without another request. */
 export class CoordinatorCancelled extends Error {
   override name = 'CoordinatorCancelled';
 }
+
+/** No token could be had. The message names the variable or the command, never a token. */
+export class CoordinatorAuthError extends Error {
+  override name = 'CoordinatorAuthError';
+}
+
+export type TokenSource = {
+  /** The auth header for the next request (fetching a token on first use); empty without auth. */
+  headers(): Promise<Record<string, string>>;
+  /** Forgets the token and fetches a new one: identity tokens expire after an hour, jobs run longer. */
+  refresh(): Promise<void>;
+  /** Every token this job has held, replaced by "***": applied to each log line, reason and error. */
+  redact(text: string): string;
+};
+
+/** `gcloud auth print-identity-token` takes a few seconds; a hung helper must not hang the job. */
+const authCommandTimeoutMs = 60_000;
+/** A token goes into a header: a line break or space in it means a wrong command, not a token. */
+const tokenShape = /^[\x21-\x7e]+$/;
+
+const describeCommandFailure = (error: Error & { code?: unknown; killed?: boolean }): string => {
+  if (error.code === 'ENOENT') return 'was not found';
+  if (error.killed) return `did not finish within ${authCommandTimeoutMs / 1000} s`;
+  return typeof error.code === 'number' ? `exited ${error.code}` : `failed (${error.message})`;
+};
+
+/** Runs the argv with no shell; the token is its stdout. Rejects with a CoordinatorAuthError. */
+const runTokenCommand = (
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  signal: AbortSignal,
+) =>
+  new Promise<string>((resolve, reject) => {
+    const [file = '', ...args] = argv;
+    const options = { env, cwd, signal, timeout: authCommandTimeoutMs, maxBuffer: 64 * 1024 };
+    const child = execFile(
+      file,
+      args,
+      { ...options, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        if (signal.aborted) return reject(new CoordinatorCancelled());
+        const detail = (stderr.split('\n').find((line) => line.trim() !== '') ?? '')
+          .trim()
+          .slice(0, 200);
+        const why = `${describeCommandFailure(error)}${detail ? `: ${detail}` : ''}`;
+        reject(new CoordinatorAuthError(`auth.command \`${argv.join(' ')}\` ${why}`));
+      },
+    );
+    // gcloud may ask a question on stdin; an ended stdin makes it fail instead of waiting forever.
+    child.stdin?.end();
+  });
+
+export const createTokenSource = (options: {
+  auth: z.output<typeof authSchema> | undefined;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  signal: AbortSignal;
+}): TokenSource => {
+  const { auth, env, cwd, signal } = options;
+  const seen = new Set<string>();
+  let token: string | undefined;
+
+  const fetchToken = async (): Promise<string> => {
+    if (!auth) return '';
+    let value: string;
+    let source: string;
+    if (auth.env !== undefined) {
+      source = `environment variable ${auth.env}`;
+      value = (env[auth.env] ?? '').trim();
+      if (value === '') throw new CoordinatorAuthError(`auth.env: ${source} is not set or empty`);
+    } else {
+      const argv = auth.command ?? [];
+      source = `auth.command \`${argv.join(' ')}\``;
+      value = (await runTokenCommand(argv, env, cwd, signal)).trim();
+      if (value === '') throw new CoordinatorAuthError(`${source} printed no token`);
+    }
+    // Remembered before the shape check so even a malformed token never reaches a log line.
+    seen.add(value);
+    if (!tokenShape.test(value)) {
+      throw new CoordinatorAuthError(`${source} gave a value that is not a one-line token`);
+    }
+    return value;
+  };
+
+  return {
+    async headers() {
+      if (!auth) return {};
+      token ??= await fetchToken();
+      return { [auth.header]: `${auth.prefix}${token}` };
+    },
+    async refresh() {
+      token = undefined;
+      token = await fetchToken();
+    },
+    redact(text) {
+      let out = text;
+      for (const secret of seen) out = out.split(secret).join('***');
+      return out;
+    },
+  };
+};
 
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
@@ -152,56 +260,4 @@ export const createCoordinatorClient = (options: {
   };
 
   return { send };
-};
-
-const numberAt = (value: unknown): number | undefined =>
-  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-
-/** One status reply, read from either shape an instance answers (nested `progress` or flat). */
-export type BatchProgress = {
-  state: string;
-  complete: boolean;
-  stalled: boolean;
-  completed?: number;
-  expected?: number;
-  failed?: number;
-  percent?: number;
-  etaSeconds?: number;
-};
-
-export const readBatchProgress = (json: Record<string, unknown>): BatchProgress => {
-  const nested = json.progress;
-  const progress: Record<string, unknown> =
-    nested !== null && typeof nested === 'object' ? (nested as Record<string, unknown>) : {};
-  const pick = (key: string) => numberAt(progress[key]) ?? numberAt(json[key]);
-  const completed = pick('completed');
-  const expected = pick('expected');
-  const flatPercent = numberAt(json.completion_pct);
-  const state = typeof json.status === 'string' ? json.status : 'unknown';
-  return {
-    state,
-    complete:
-      state === 'complete' ||
-      state === 'completed' ||
-      progress.is_complete === true ||
-      (flatPercent ?? 0) >= 100,
-    stalled: json.is_stalled === true,
-    completed,
-    expected,
-    failed: pick('failed'),
-    percent:
-      pick('progress_percentage') ??
-      flatPercent ??
-      (completed !== undefined && expected ? (completed / expected) * 100 : undefined),
-    etaSeconds: pick('eta_seconds'),
-  };
-};
-
-/** "120/450 (26.7%)", or "26.7%" from the flat shape, or "?" when the reply had no numbers. */
-export const progressText = (p: BatchProgress): string => {
-  const percent = p.percent === undefined ? undefined : `${p.percent.toFixed(1)}%`;
-  if (p.completed !== undefined && p.expected !== undefined) {
-    return `${p.completed}/${p.expected}${percent ? ` (${percent})` : ''}`;
-  }
-  return percent ?? '?';
 };

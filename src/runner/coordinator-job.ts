@@ -1,17 +1,16 @@
 import type { z } from 'zod';
 import type { httpJobSchema } from '../plan/schema.js';
-import { CoordinatorAuthError, createTokenSource } from './coordinator-auth.js';
+import { pollBatch } from './coordinator-batch.js';
+import type { BatchOutcome, PollContext } from './coordinator-batch.js';
 import {
+  CoordinatorAuthError,
   CoordinatorCancelled,
   createCoordinatorClient,
+  createTokenSource,
   messageOf,
   oneLine,
-  pause,
-  progressText,
-  readBatchProgress,
   signalAwareSleep,
 } from './coordinator-client.js';
-import type { BatchProgress, CoordinatorClient } from './coordinator-client.js';
 
 export type HttpJobConfig = z.output<typeof httpJobSchema>;
 
@@ -40,14 +39,9 @@ export type CoordinatorJobResult = {
   cancelled: boolean;
 };
 
-type Outcome =
-  | { kind: 'succeeded'; detail: string }
-  | { kind: 'skipped'; reason: string }
-  | { kind: 'failed'; reason: string };
+type Outcome = BatchOutcome | { kind: 'skipped'; reason: string };
 type Started = { kind: 'poll'; batchId: string; otherDate: string | undefined };
 
-/** An unchanged poll is still logged this often, so a quiet batch shows it is being watched. */
-const unchangedLogEveryMs = 60_000;
 /**
  * The coordinator runs one batch at a time: a 409 for another date means waiting for it and
  * starting ours again. Bounded, because something else may keep starting batches.
@@ -86,7 +80,7 @@ export const runCoordinatorJob = async (
   });
   // Every line and reason passes the redactor: a server may echo the auth header back.
   const log = (line: string) => options.log(tokens.redact(line));
-  const client: CoordinatorClient = createCoordinatorClient({
+  const client = createCoordinatorClient({
     fetch: options.fetch ?? fetch,
     tokens,
     signal,
@@ -96,7 +90,18 @@ export const runCoordinatorJob = async (
   });
   const base = config.url.replace(/\/+$/, '');
   const result: CoordinatorJobResult = { succeeded: [], skipped: [], failed: [], cancelled: false };
-  const failed = (reason: string): Outcome => ({ kind: 'failed', reason: tokens.redact(reason) });
+  const failed = (reason: string): Outcome => ({ kind: 'failed', reason });
+  const pollContext: PollContext = {
+    client,
+    base,
+    statusPath: config.statusPath,
+    pollSeconds: config.pollSeconds,
+    stallMinutes: config.stallMinutes,
+    log,
+    sleep,
+    now,
+    signal,
+  };
 
   const start = async (date: string): Promise<Started | Outcome> => {
     const body = JSON.stringify(fillDate(config.body, date));
@@ -145,85 +150,11 @@ export const runCoordinatorJob = async (
     return failed(`${config.startPath} answered ${reply.status}${message ? `: ${message}` : ''}`);
   };
 
-  const succeededWith = (batchId: string, p: BatchProgress): Outcome => {
-    const counts =
-      p.completed !== undefined && p.expected !== undefined
-        ? `${p.completed}/${p.expected}${p.failed === undefined ? '' : `, ${p.failed} failed`}`
-        : p.percent === undefined
-          ? ''
-          : `${p.percent.toFixed(1)}%`;
-    return {
-      kind: 'succeeded',
-      detail: `batch ${batchId} complete${counts ? ` (${counts})` : ''}`,
-    };
-  };
-
-  const poll = async (batchId: string): Promise<Outcome> => {
-    const label = `GET ${config.statusPath}?batch_id=${batchId}`;
-    const url = new URL(`${base}${config.statusPath}`);
-    url.searchParams.set('batch_id', batchId);
-    const stallMs = config.stallMinutes * 60_000;
-    let last: BatchProgress | undefined;
-    let lastLine = '';
-    let lastLoggedAt = -Infinity;
-    let mark = '';
-    let markSince = now();
-    for (;;) {
-      const sent = await client.send({
-        method: 'GET',
-        url: url.toString(),
-        label,
-        // A proxy's 502 or a cold start's 503 while polling says nothing about the batch.
-        retryStatus: (status) => status === 429 || status >= 500,
-      });
-      if (!sent.ok) return failed(`${label}: ${sent.reason}`);
-      const { reply } = sent;
-      const message = messageOf(reply);
-      if (reply.status === 404) return failed(`batch not found${message ? ` (${message})` : ''}`);
-      if (reply.status < 200 || reply.status >= 300 || !reply.json) {
-        return failed(`${label} answered ${reply.status}${message ? `: ${message}` : ''}`);
-      }
-      if (reply.json.status === 'no_active_batch') {
-        // A batch can end and be forgotten between two polls once every player was counted.
-        const done =
-          last?.expected !== undefined &&
-          last.expected > 0 &&
-          (last.completed ?? 0) + (last.failed ?? 0) >= last.expected;
-        return done && last
-          ? succeededWith(batchId, last)
-          : failed('coordinator has no active batch');
-      }
-      const progress = readBatchProgress(reply.json);
-      last = progress;
-      const at = progressText(progress);
-      const line = `  status ${batchId} ${progress.state} ${at}`;
-      const time = now();
-      if (line !== lastLine || time - lastLoggedAt >= unchangedLogEveryMs) {
-        const eta =
-          progress.etaSeconds === undefined ? '' : `, eta ${Math.round(progress.etaSeconds)} s`;
-        log(`${line}${eta}`);
-        lastLine = line;
-        lastLoggedAt = time;
-      }
-      if (progress.complete) return succeededWith(batchId, progress);
-      if (progress.state === 'failed' || progress.state === 'error') {
-        return failed(`batch ${batchId} ${progress.state}${message ? `: ${message}` : ''}`);
-      }
-      if (progress.stalled) return failed(`stalled at ${at} (coordinator reports is_stalled)`);
-      const nextMark = `${progress.completed}|${progress.failed}|${progress.percent}`;
-      if (nextMark !== mark) [mark, markSince] = [nextMark, time];
-      if (time - markSince >= stallMs) {
-        return failed(`stalled at ${at} (no progress for ${config.stallMinutes} min)`);
-      }
-      await pause(sleep, config.pollSeconds * 1000, signal);
-    }
-  };
-
   const runDate = async (date: string): Promise<Outcome> => {
     for (let waits = 0; ; waits++) {
       const started = await start(date);
       if (started.kind !== 'poll') return started;
-      const outcome = await poll(started.batchId);
+      const outcome = await pollBatch(pollContext, started.batchId);
       if (started.otherDate === undefined) return outcome;
       if (waits + 1 >= maxWaitsForOtherBatches) {
         return failed(
@@ -243,7 +174,7 @@ export const runCoordinatorJob = async (
       result.skipped.push({ date, reason: tokens.redact(outcome.reason) });
       log(`  ⏭ Skipped: ${outcome.reason}`);
     } else {
-      result.failed.push({ date, reason: outcome.reason });
+      result.failed.push({ date, reason: tokens.redact(outcome.reason) });
       log(`  ✗ Failed: ${date} - ${outcome.reason}`);
     }
   };
@@ -254,7 +185,7 @@ export const runCoordinatorJob = async (
     if (signal.aborted) throw new CoordinatorCancelled();
     const upFront = await checkUpFront(config, () => tokens.headers());
     if (upFront !== undefined) {
-      log(`❌ ${tokens.redact(upFront)}; no request sent`);
+      log(`❌ ${upFront}; no request sent`);
       for (const date of dates) result.failed.push({ date, reason: tokens.redact(upFront) });
     } else {
       for (const [i, date] of dates.entries()) {

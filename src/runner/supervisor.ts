@@ -57,8 +57,6 @@ export type Supervisor = TaskControl & {
 };
 
 const consolePrefix = '[backfill-console]';
-/** How long the tail of a finished run's log that a new console shows may be. */
-const restoredTailBytes = 256 * 1024;
 
 export const createSupervisor = ({
   plan,
@@ -162,12 +160,10 @@ export const createSupervisor = ({
     handle.pidStart = spawned.pidStart;
     // Later runs of a fill-gaps chain keep the task's original start time.
     const startedAt = store.getState().tasks[taskId]?.startedAt ?? Date.now();
-    store
-      .getState()
-      .taskStarted(taskId, spawned.pid, startedAt, {
-        pidStart: spawned.pidStart,
-        exitFile: handle.exitFile,
-      });
+    store.getState().taskStarted(taskId, spawned.pid, startedAt, {
+      pidStart: spawned.pidStart,
+      exitFile: handle.exitFile,
+    });
     handle.exited = spawned.child.then(async (result) => {
       const exit =
         result.signal !== undefined
@@ -330,5 +326,3 @@ const readExitFile = (file: string): Omit<TaskExit, 'endedAt'> => {
   const code = Number(readFileSync(file, 'utf8').trim());
   return Number.isInteger(code) ? exitFromWrapperCode(code) : {};
 };
-
-export { restoredTailBytes };

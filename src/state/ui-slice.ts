@@ -18,6 +18,8 @@ export type Confirm = {
   /** Names the action to run on "y"; the dispatcher owns what it does. */
   actionId: string;
   taskId?: TaskId;
+  /** What the question is about, e.g. why a task is blocked; goes into the log on "yes". */
+  detail?: string;
 };
 
 export type Notice = { text: string; level: 'info' | 'warn' | 'error'; at: number };

@@ -3,7 +3,7 @@ import type { TaskId } from '../plan/types.js';
 import type { AppStore } from '../state/store.js';
 import type { LogBook } from '../state/log-book.js';
 import type { CoverageControl, TaskControl } from '../state/services.js';
-import { tableRows } from '../state/derive.js';
+import { processorsInOrder, tableRows } from '../state/derive.js';
 import { isActive } from '../state/task-status.js';
 import { Mode } from '../state/ui-slice.js';
 import { ActionId } from './keymap.js';
@@ -17,8 +17,8 @@ export type UiContext = {
   logBook: LogBook;
   /** The tasks whose logs are on screen, in pane order, and their log heights. */
   panes: () => { taskId: TaskId; lines: number }[];
-  /** Leave the console; the shell decides what happens to running tasks. */
-  quit: () => void;
+  /** Leave the console, stopping running tasks or leaving them running. */
+  quit: (policy: 'stop' | 'leave') => void;
 };
 
 /** Tasks in the order the table shows them. */
@@ -35,6 +35,17 @@ const focusedPane = (ctx: UiContext) => {
 
 const moveSelection = (ctx: UiContext, delta: number) => {
   const state = ctx.store.getState();
+  if (state.view === 'coverage') {
+    // The matrix's rows are processors: keep the window (column), change the processor.
+    const [processorId, windowId] = (state.selectedTaskId ?? '').split('@');
+    const processors = processorsInOrder(state.plan).map((p) => p.id);
+    const next =
+      processors[
+        Math.min(processors.length - 1, Math.max(0, processors.indexOf(processorId ?? '') + delta))
+      ];
+    if (next && windowId) state.taskSelected(`${next}@${windowId}`);
+    return;
+  }
   const ids = taskIds(ctx);
   const index = state.selectedTaskId ? ids.indexOf(state.selectedTaskId) : -1;
   const next = ids[Math.min(ids.length - 1, Math.max(0, index + delta))];
@@ -168,17 +179,30 @@ export const runAction = (action: ActionId, ctx: UiContext): void => {
       return state.modeChanged(Mode.normal);
     case ActionId.quit: {
       const running = Object.values(state.tasks).filter((t) => isActive(t.status)).length;
-      if (running === 0) return ctx.quit();
+      if (running === 0) return ctx.quit('stop');
+      const them = running > 1 ? 'them' : 'it';
       return state.confirmRequested({
-        prompt: `${running} task${running > 1 ? 's are' : ' is'} running. Stop ${running > 1 ? 'them' : 'it'} and quit?`,
+        prompt: `${running} task${running > 1 ? 's are' : ' is'} running: s stop ${them} and quit · l leave ${them} running and quit · Esc cancel`,
         actionId: 'quit',
       });
     }
     case ActionId.confirmYes: {
       const confirm = state.confirm;
       state.confirmClosed();
-      if (confirm?.actionId === 'quit') ctx.quit();
+      if (confirm?.actionId === 'quit') return ctx.quit('stop');
+      if (confirm?.actionId === 'start-blocked' && confirm.taskId) {
+        // The explicit, logged version of --skip-preflight.
+        return ctx.control.start(confirm.taskId, {
+          note: `operator override: started while ${confirm.detail ?? 'blocked'}`,
+        });
+      }
       return;
+    }
+    case ActionId.confirmLeave: {
+      const confirm = state.confirm;
+      if (confirm?.actionId !== 'quit') return;
+      state.confirmClosed();
+      return ctx.quit('leave');
     }
     case ActionId.confirmNo:
       return state.confirmClosed();

@@ -27,7 +27,7 @@ export type AppProps = {
   logBook: LogBook;
   control: TaskControl;
   coverage?: CoverageControl;
-  onQuit: () => void;
+  onQuit: (policy: 'stop' | 'leave') => void;
   paint?: Paint;
 };
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,10 +85,11 @@ describe('the built console in a real terminal', () => {
     await term.waitForScreen((s) => s.includes('▶ 2 running'), 'two running tasks');
     term.keys('q');
     await term.waitForScreen(
-      (s) => s.includes('2 tasks are running. Stop them and quit? (y/n)'),
+      (s) =>
+        s.includes('2 tasks are running: s stop them and quit · l leave them running and quit'),
       'the quit question',
     );
-    term.keys('y');
+    term.keys('s');
     await waitFor('the console to exit', () => term!.exitStatus() !== undefined, 15_000);
     expect(term.exitStatus()).toBe(0);
     expect(leftovers()).toEqual([]);
@@ -119,18 +120,101 @@ describe('the built console in a real terminal', () => {
   });
 });
 
-describe('a closed terminal', () => {
-  it('stops the tasks and exits when the terminal hangs up', async () => {
+describe('tasks outlive the console', () => {
+  it('keeps tasks running when the terminal closes, and a new console re-attaches to them', async () => {
     const { file } = writePlan();
-    const local = startTmux(['node', path.join(root, 'bin/backfill-console.js'), '--plan', file]);
-    await local.waitForScreen((s) => s.includes('slowpoke'), 'the task table');
-    local.keys('Enter');
-    const running = await local.waitForScreen((s) => /pid \d+/.test(s), 'a running task');
+    const first = startTmux(['node', path.join(root, 'bin/backfill-console.js'), '--plan', file]);
+    await first.waitForScreen((s) => s.includes('slowpoke'), 'the task table');
+    first.keys('Enter');
+    const running = await first.waitForScreen(
+      (s) => /pid \d+/.test(s) && /game date \d+\/400/.test(s),
+      'a running task',
+    );
     const pid = Number(/pid (\d+)/.exec(running)?.[1]);
-    const consolePid = local.panePid();
-    local.kill();
-    await waitFor('the task to stop', () => !isAlive(pid), 15_000);
-    await waitFor('the console to exit', () => !isAlive(consolePid), 15_000);
+    const consolePid = first.panePid();
+    first.kill();
+    await waitFor('the first console to exit', () => !isAlive(consolePid), 15_000);
+    expect(isAlive(pid)).toBe(true);
+
+    term = startTmux(['node', path.join(root, 'bin/backfill-console.js'), '--plan', file]);
+    const again = await term.waitForScreen(
+      (s) =>
+        s.includes('re-attached to 1 task') && /slowpoke\s+2021-22\s+running.*\d+\/400/.test(s),
+      'the task re-attached and running',
+    );
+    expect(again).toContain(`pid ${pid}`);
+    // The i of i/N in the task's row: the progress parsed from the log as it grows.
+    const progressOf = (screen: string) => Number(/slowpoke.*?(\d+)\/400/.exec(screen)?.[1]);
+    const before = progressOf(again);
+    await term.waitForScreen((s) => progressOf(s) > before + 2, 'its log continuing');
+    term.keys('x');
+    await term.waitForScreen(
+      (s) => /slowpoke .*killed TERM/.test(s),
+      'the task stopped by the new console',
+    );
+    expect(isAlive(pid)).toBe(false);
+    term.keys('q');
+    await waitFor('the console to exit', () => term!.exitStatus() !== undefined);
     expect(leftovers()).toEqual([]);
+  }, 60_000);
+
+  it('leaves tasks running on "l" at the quit question', async () => {
+    const { file } = writePlan();
+    term = startTmux(['node', path.join(root, 'bin/backfill-console.js'), '--plan', file]);
+    await term.waitForScreen((s) => s.includes('slowpoke'), 'the task table');
+    term.keys('Enter');
+    const running = await term.waitForScreen((s) => /pid \d+/.test(s), 'a running task');
+    const pid = Number(/pid (\d+)/.exec(running)?.[1]);
+    term.keys('q');
+    await term.waitForScreen((s) => s.includes('l leave it running and quit'), 'the quit question');
+    term.keys('l');
+    await waitFor('the console to exit', () => term!.exitStatus() !== undefined);
+    expect(term.exitStatus()).toBe(0);
+    expect(term.screen()).toContain('1 task left running');
+    expect(isAlive(pid)).toBe(true);
+    process.kill(-pid, 'SIGKILL');
   });
+});
+
+describe('a console killed with SIGKILL', () => {
+  it('leaves its tasks running; the next console re-attaches and records their real exit code', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'e2e-kill-'));
+    const file = path.join(dir, 'backfill.yaml');
+    const script =
+      "let i=0;const t=setInterval(()=>{console.log('tick '+(++i));if(i===40){clearInterval(t);process.exit(3)}},100)";
+    writeFileSync(
+      file,
+      `version: 1\nwindows:\n  - { id: w1, start: 2022-04-16, end: 2022-04-20 }\nphases:\n  - { id: "3" }\nprocessors:\n  - id: ticker\n    phase: "3"\n    command: [node, -e, ${JSON.stringify(script)}]\n`,
+    );
+    const first = startTmux(['node', path.join(root, 'bin/backfill-console.js'), '--plan', file]);
+    await first.waitForScreen((s) => s.includes('ticker'), 'the task table');
+    first.keys('Enter');
+    const running = await first.waitForScreen(
+      (s) => /pid \d+/.test(s) && s.includes('tick 3'),
+      'the task running',
+    );
+    const pid = Number(/pid (\d+)/.exec(running)?.[1]);
+    const consolePid = (
+      JSON.parse(readFileSync(path.join(dir, '.backfill/console.lock'), 'utf8')) as { pid: number }
+    ).pid;
+    process.kill(consolePid, 'SIGKILL');
+    await waitFor('the console to die', () => !isAlive(consolePid));
+    first.kill();
+    expect(isAlive(pid)).toBe(true);
+
+    term = startTmux(['node', path.join(root, 'bin/backfill-console.js'), '--plan', file]);
+    await term.waitForScreen(
+      (s) => s.includes('re-attached to 1 task') && /ticker\s+w1\s+running/.test(s),
+      'the task re-attached',
+    );
+    const ended = await term.waitForScreen(
+      (s) => /ticker\s+w1\s+failed \(3\)/.test(s),
+      'the real exit code recorded',
+      20_000,
+    );
+    expect(ended).toContain('tick 40');
+    expect(ended).toContain('exit 3');
+    term.keys('q');
+    await waitFor('the console to exit', () => term!.exitStatus() !== undefined);
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /**
  * Drives a program in a real terminal: a private tmux server (own socket, fixed size),
@@ -15,7 +16,9 @@ export const startTmux = (
       cwd: options.cwd,
     });
   // CI=true makes Ink skip live frames; the console under test must draw like it does for a person.
-  const shellCommand = ['env', '-u', 'CI', 'TERM=xterm-256color', ...command].map(quote).join(' ');
+  const stderrFile = `/tmp/${socket}.stderr`;
+  // stderr goes to a file: what the program says there explains a failed test.
+  const shellCommand = `${['env', '-u', 'CI', 'TERM=xterm-256color', ...command].map(quote).join(' ')} 2>${stderrFile}`;
   tmux(
     'new-session',
     '-d',
@@ -31,6 +34,13 @@ export const startTmux = (
   tmux('set-option', '-t', 'main', 'remain-on-exit', 'on');
 
   const screen = () => tmux('capture-pane', '-p', '-t', 'main');
+  const readStderr = () => {
+    try {
+      return readFileSync(stderrFile, 'utf8');
+    } catch {
+      return '';
+    }
+  };
   const paneInfo = () =>
     tmux('display-message', '-p', '-t', 'main', '#{pane_dead} #{pane_dead_status} #{pane_pid}')
       .trim()
@@ -52,8 +62,12 @@ export const startTmux = (
       for (;;) {
         last = screen();
         if (predicate(last)) return last;
-        if (Date.now() > deadline)
-          throw new Error(`screen never showed ${what}; last screen:\n${last}`);
+        if (Date.now() > deadline) {
+          const [dead, status] = paneInfo();
+          throw new Error(
+            `screen never showed ${what}; program ended=${dead} status=${status}; stderr:\n${readStderr()}\nlast screen:\n${last}`,
+          );
+        }
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
@@ -63,6 +77,13 @@ export const startTmux = (
       return dead === '1' ? Number(status) : undefined;
     },
     panePid: () => Number(paneInfo()[2]),
+    stderr: () => {
+      try {
+        return readFileSync(stderrFile, 'utf8');
+      } catch {
+        return '';
+      }
+    },
     kill: () => {
       try {
         tmux('kill-server');

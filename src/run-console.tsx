@@ -1,44 +1,47 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { render } from 'ink';
-import { loadPlan, PlanError } from './plan/index.js';
 import type { Plan } from './plan/index.js';
 import { createAppStore } from './state/store.js';
 import { createLogBook } from './state/log-book.js';
 import { createSupervisor } from './runner/supervisor.js';
 import { createCoveragePoller } from './runner/coverage-poller.js';
 import { openPlanWarehouse } from './runner/open-plan-warehouse.js';
+import { keepJournal } from './runner/journal-keeper.js';
+import { restoreSession } from './runner/restore-session.js';
+import { acquireStateLock } from './runner/state-lock.js';
 import { App } from './ui/app.js';
-import { parseCliArgs, usage } from './cli-args.js';
-import { runStatus } from './headless/status-command.js';
 import { enterFullScreen } from './terminal.js';
 
-const version = (): string =>
-  (
-    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-      version: string;
-    }
-  ).version;
+type QuitPolicy = 'stop' | 'leave';
 
-const loadOrExit = (file: string): Plan => {
-  try {
-    return loadPlan(file);
-  } catch (error) {
-    if (error instanceof PlanError) {
-      process.stderr.write(`backfill-console: invalid plan\n${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
-};
-
-const runConsole = async (plan: Plan): Promise<number> => {
+/**
+ * The interactive console: wires store, supervisor, coverage and journal, renders, and owns
+ * every way out. Tasks are separate process groups writing to files, so leaving them running
+ * is always safe; the next console re-attaches.
+ */
+export const runConsole = async (plan: Plan): Promise<number> => {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write(
       'backfill-console: the console needs a terminal (stdin and stdout must be a TTY)\n',
     );
     return 2;
   }
-  mkdirSync(plan.stateDir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(plan.stateDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    process.stderr.write(
+      `backfill-console: cannot create the state folder ${plan.stateDir}: ${(error as Error).message}\n`,
+    );
+    return 2;
+  }
+  const lock = acquireStateLock(plan.stateDir);
+  if (!lock.ok) {
+    process.stderr.write(
+      `backfill-console: another console (pid ${lock.holderPid}) is using ${plan.stateDir}; quit it first, or give this plan another settings.stateDir\n`,
+    );
+    return 2;
+  }
+
   const store = createAppStore(plan);
   const logBook = createLogBook(plan.settings.logTailLines);
   const warehouse = openPlanWarehouse(plan);
@@ -53,6 +56,12 @@ const runConsole = async (plan: Plan): Promise<number> => {
     warehouse && poller
       ? { refreshAll: () => void poller.refreshAll(), description: warehouse.description }
       : undefined;
+  for (const message of restoreSession(plan, store, logBook, supervisor))
+    store.getState().noticeShown(message, 'info');
+  const stopJournal = keepJournal(plan.stateDir, store);
+  // Raw mode before the first frame: a key pressed as soon as the table shows must reach
+  // the console, not be echoed by the tty and scroll the screen.
+  process.stdin.setRawMode(true);
   const restoreScreen = enterFullScreen(process.stdout);
 
   let quitting: Promise<void> | undefined;
@@ -60,23 +69,30 @@ const runConsole = async (plan: Plan): Promise<number> => {
   let resolveExit: (code: number) => void = () => {};
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
 
-  const quit = (code = 0) => {
+  const quit = (policy: QuitPolicy, code = 0) => {
     quitting ??= (async () => {
       const running = supervisor.runningCount();
-      if (running > 0) {
+      if (policy === 'stop' && running > 0) {
         store.getState().noticeShown(`stopping ${running} task${running > 1 ? 's' : ''}…`, 'warn');
+        await supervisor.stopAll();
       }
-      await supervisor.stopAll();
       supervisor.dispose();
       poller?.dispose();
+      stopJournal();
+      lock.release();
       await warehouse?.close().catch(() => undefined);
       if (terminalGone) {
         // Node 20 asserts and aborts in ResetStdio when the tty has hung up (tcsetattr EIO);
-        // the tasks are stopped and nobody can read a message, so leave without the reset.
+        // nobody can read a message, so leave without the reset.
         process.kill(process.pid, 'SIGKILL');
       }
       instance.unmount();
       restoreScreen();
+      if (policy === 'leave' && running > 0) {
+        process.stdout.write(
+          `${running} task${running > 1 ? 's' : ''} left running; their logs are in ${plan.stateDir}/logs. Start the console again to re-attach.\n`,
+        );
+      }
       resolveExit(code);
     })();
   };
@@ -87,7 +103,7 @@ const runConsole = async (plan: Plan): Promise<number> => {
       logBook={logBook}
       control={supervisor}
       coverage={coverage}
-      onQuit={() => quit(0)}
+      onQuit={(policy) => quit(policy)}
     />,
     {
       exitOnCtrlC: false,
@@ -105,77 +121,35 @@ const runConsole = async (plan: Plan): Promise<number> => {
   void poller?.refreshAll();
   poller?.start();
 
-  // Signals follow the quit policy: stop the tasks, restore the terminal, then leave.
-  const signalNumbers = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
-  for (const signal of Object.keys(signalNumbers) as (keyof typeof signalNumbers)[]) {
-    process.on(signal, () => {
-      // SIGHUP: the terminal is gone; writing to it would only raise EIO.
-      if (signal === 'SIGHUP') terminalGone = true;
-      quit(128 + signalNumbers[signal]);
-    });
-  }
+  // SIGINT and SIGTERM mean "shut it down": tasks are stopped. A closed terminal (SIGHUP)
+  // is an accident, not a decision: tasks keep running for the next console.
+  process.on('SIGINT', () => quit('stop', 130));
+  process.on('SIGTERM', () => quit('stop', 143));
+  process.on('SIGHUP', () => {
+    terminalGone = true;
+    quit('leave', 129);
+  });
   const onTerminalError = (error: NodeJS.ErrnoException) => {
     if (error.code === 'EIO' || error.code === 'EPIPE' || error.code === 'ENXIO') {
       terminalGone = true;
-      quit(129);
+      quit('leave', 129);
     } else crash(error);
   };
   process.stdout.on('error', onTerminalError);
   process.stdin.on('error', onTerminalError);
-  // A bug must not leave a blank alternate screen behind: restore the terminal, say what
-  // happened, and still stop the tasks.
+  // A bug must not leave a blank alternate screen or lose the tasks: restore the terminal,
+  // say what happened, and leave the tasks running for the next console.
   const crash = (error: unknown) => {
     if (!terminalGone) restoreScreen();
     process.stderr.write(
       `backfill-console crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n` +
-        `Task logs are kept in ${plan.stateDir}/logs. Stopping running tasks…\n`,
+        `Running tasks keep running and logging in ${plan.stateDir}/logs; start the console again to re-attach.\n`,
     );
-    void supervisor.stopAll().finally(() => process.exit(1));
+    lock.release();
+    process.exit(1);
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
   process.on('exit', restoreScreen);
   return exited;
 };
-
-const main = async (): Promise<number> => {
-  const args = parseCliArgs(process.argv.slice(2));
-  switch (args.command) {
-    case 'help':
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    case 'version':
-      process.stdout.write(`${version()}\n`);
-      return 0;
-    case 'error':
-      process.stderr.write(`backfill-console: ${args.message}\n\n${usage}\n`);
-      return 2;
-    case 'validate': {
-      const plan = loadOrExit(args.plan);
-      process.stdout.write(
-        `${plan.file}: ok · ${plan.windows.length} windows · ${plan.processors.length} processors · ${plan.tasks.length} tasks\n` +
-          plan.tasks.map((t) => `  phase ${t.phaseId}  ${t.id}`).join('\n') +
-          '\n',
-      );
-      return 0;
-    }
-    case 'status':
-      return runStatus(loadOrExit(args.plan), args.json, process.stdout);
-    case 'console':
-      return runConsole(loadOrExit(args.plan));
-  }
-};
-
-// If the event loop ever empties with main() unsettled, say so by the exit status rather
-// than report success: every normal path below sets the real code.
-process.exitCode = 70;
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(
-      `backfill-console: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { loadPlan, PlanError } from './plan/index.js';
+import type { Plan } from './plan/index.js';
+import { parseCliArgs, usage } from './cli-args.js';
+import { runStatus } from './headless/status-command.js';
+import { runConsole } from './run-console.js';
+
+const version = (): string =>
+  (
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    }
+  ).version;
+
+const loadOrExit = (file: string): Plan => {
+  try {
+    return loadPlan(file);
+  } catch (error) {
+    if (error instanceof PlanError) {
+      process.stderr.write(`backfill-console: invalid plan\n${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+};
+
+const main = async (): Promise<number> => {
+  const args = parseCliArgs(process.argv.slice(2));
+  switch (args.command) {
+    case 'help':
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    case 'version':
+      process.stdout.write(`${version()}\n`);
+      return 0;
+    case 'error':
+      process.stderr.write(`backfill-console: ${args.message}\n\n${usage}\n`);
+      return 2;
+    case 'validate': {
+      const plan = loadOrExit(args.plan);
+      process.stdout.write(
+        `${plan.file}: ok · ${plan.windows.length} windows · ${plan.processors.length} processors · ${plan.tasks.length} tasks\n` +
+          plan.tasks.map((t) => `  phase ${t.phaseId}  ${t.id}`).join('\n') +
+          '\n',
+      );
+      return 0;
+    }
+    case 'status':
+      return runStatus(loadOrExit(args.plan), args.json, process.stdout);
+    case 'console':
+      return runConsole(loadOrExit(args.plan));
+  }
+};
+
+// If the event loop ever empties with main() unsettled, say so by the exit status rather
+// than report success: every normal path below sets the real code.
+process.exitCode = 70;
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `backfill-console: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
