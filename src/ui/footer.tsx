@@ -35,7 +35,11 @@ export const Footer = ({ width }: { width: number }) => {
   let left: string;
   if (mode === Mode.search)
     left = `${paint.accent('/')}${draft}${paint.inverse(' ')}  ${paint.muted('⏎ find · Esc cancel')}`;
-  else if (mode === Mode.confirm && confirm) left = paint.notice('warn', `${confirm.prompt} (y/n)`);
+  else if (mode === Mode.confirm && confirm)
+    left = paint.notice(
+      'warn',
+      confirm.actionId === 'quit' ? confirm.prompt : `${confirm.prompt} (y/n)`,
+    );
   else if (mode === Mode.help) left = paint.muted('Esc or ? closes the help');
   else
     left = hints.map((b) => `${paint.accent(b.label)} ${paint.muted(b.footer ?? '')}`).join('  ');

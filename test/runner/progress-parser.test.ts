@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compileProgressPatterns, defaultProgressPatterns } from '../../src/plan/progress-patterns.js';
+import {
+  compileProgressPatterns,
+  defaultProgressPatterns,
+} from '../../src/plan/progress-patterns.js';
 import {
   createProgressParser,
   emptyProgress,

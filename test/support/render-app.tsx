@@ -45,6 +45,8 @@ export type Rendered = ReturnType<typeof render> & {
   logBook: LogBook;
   calls: ControlCall[];
   quits: () => number;
+  /** How each quit asked to treat running tasks. */
+  quitPolicies: string[];
   /** Writes keys one at a time, as a terminal would deliver separate key presses. */
   press: (...sequence: string[]) => Promise<void>;
   /** Resolves with the frame once `predicate` holds; fails with the last frame after the deadline. */
@@ -57,13 +59,17 @@ export const renderApp = (plan: Plan = testPlan()): Rendered => {
   const logBook = createLogBook(1000);
   const calls: ControlCall[] = [];
   let quitCount = 0;
+  const quitPolicies: string[] = [];
   const paint = createPaint(new Chalk({ level: 0 }));
   const rendered = render(
     <App
       store={store}
       logBook={logBook}
       control={recordingControl(calls)}
-      onQuit={() => quitCount++}
+      onQuit={(policy) => {
+        quitCount++;
+        quitPolicies.push(policy);
+      }}
       paint={paint}
     />,
   );
@@ -83,5 +89,14 @@ export const renderApp = (plan: Plan = testPlan()): Rendered => {
       await new Promise((resolve) => setImmediate(resolve));
     }
   };
-  return { ...rendered, store, logBook, calls, quits: () => quitCount, press, waitForFrame };
+  return {
+    ...rendered,
+    store,
+    logBook,
+    calls,
+    quits: () => quitCount,
+    quitPolicies,
+    press,
+    waitForFrame,
+  };
 };

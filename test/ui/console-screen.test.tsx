@@ -82,19 +82,25 @@ describe('keys', () => {
     await app.waitForFrame((f) => f.includes('Phase 3 analytics'));
   });
 
-  it('asks before quitting while tasks run, and quits on y', async () => {
+  it('asks before quitting while tasks run: s stops them, l leaves them running, Esc cancels', async () => {
     app = renderApp();
     app.store.getState().taskStarting('alpha@w1', '/tmp/a.log');
     app.store.getState().taskStarted('alpha@w1', 1, Date.now());
     await app.waitForFrame((f) => f.includes('running'));
     await app.press('q');
-    await app.waitForFrame((f) => f.includes('1 task is running. Stop it and quit? (y/n)'));
+    await app.waitForFrame((f) =>
+      f.includes(
+        '1 task is running: s stop it and quit · l leave it running and quit · Esc cancel',
+      ),
+    );
     expect(app.quits()).toBe(0);
-    await app.press('n');
-    await app.waitForFrame((f) => !f.includes('(y/n)'));
+    await app.press(keys.escape);
+    await app.waitForFrame((f) => !f.includes('Esc cancel'));
     expect(app.quits()).toBe(0);
-    await app.press('q', 'y');
-    expect(app.quits()).toBe(1);
+    await app.press('q', 'l');
+    expect(app.quitPolicies).toEqual(['leave']);
+    await app.press('q', 's');
+    expect(app.quitPolicies).toEqual(['leave', 'stop']);
   });
 
   it('quits at once when nothing runs', async () => {
