@@ -4,6 +4,11 @@ export const usage = `backfill-console: run, watch and check long multi-phase ba
 
 Usage
   backfill-console [--plan FILE]        open the console on a plan (default ./backfill.yaml)
+  backfill-console run [--plan FILE] [--only IDS] [--window IDS] [--fill-gaps | --rerun] [--dry-run]
+                                        run the plan without the console (also what happens when
+                                        stdout is not a terminal): dependency order, prefixed log
+                                        lines, a coverage summary; exit 0 only when every task
+                                        succeeded and every cell it touched is complete
   backfill-console status [--plan FILE] [--json]
                                         the coverage matrix without the console: exit 0 when
                                         every cell is complete, 1 when not, 2 on a plan or
@@ -15,6 +20,11 @@ Usage
 Options
   -p, --plan FILE   the plan file (YAML); its state and logs go to .backfill/ beside it
       --json        status: print the report as JSON (per cell: covered, expected, missing dates)
+      --only IDS    run: only these processors (comma-separated)
+      --window IDS  run: only these windows (comma-separated)
+      --fill-gaps   run: only the dates coverage lacks, as ranges or date lists
+      --rerun       run: every task, complete cells included
+      --dry-run     run: print exactly what would run, and what is skipped and why; start nothing
   -h, --help        show this help
   -v, --version     print the version
 
@@ -30,6 +40,14 @@ Docs: README.md (plan file reference) · docs/architecture.md`;
 export type CliArgs =
   | { command: 'console' | 'validate'; plan: string }
   | { command: 'status'; plan: string; json: boolean }
+  | {
+      command: 'run';
+      plan: string;
+      mode: 'all' | 'gaps' | 'everything';
+      only?: string[];
+      windows?: string[];
+      dryRun: boolean;
+    }
   | { command: 'help' | 'version' }
   | { command: 'error'; message: string };
 
@@ -43,6 +61,11 @@ export const parseCliArgs = (argv: readonly string[]): CliArgs => {
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
         json: { type: 'boolean' },
+        only: { type: 'string' },
+        window: { type: 'string' },
+        'fill-gaps': { type: 'boolean' },
+        rerun: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
       },
     });
     if (values.help) return { command: 'help' };
@@ -51,11 +74,34 @@ export const parseCliArgs = (argv: readonly string[]): CliArgs => {
     if (rest.length > 0) return { command: 'error', message: `unexpected argument: ${rest[0]}` };
     const plan = values.plan ?? 'backfill.yaml';
     if (command === 'status') return { command, plan, json: values.json ?? false };
+    const list = (value: string | undefined) =>
+      value === undefined
+        ? undefined
+        : value
+            .split(',')
+            .map((v) => v.trim())
+            .filter(Boolean);
+    if (command === 'run') {
+      if (values['fill-gaps'] && values.rerun) {
+        return { command: 'error', message: '--fill-gaps and --rerun do not go together' };
+      }
+      return {
+        command,
+        plan,
+        mode: values['fill-gaps'] ? 'gaps' : values.rerun ? 'everything' : 'all',
+        only: list(values.only),
+        windows: list(values.window),
+        dryRun: values['dry-run'] ?? false,
+      };
+    }
+    const runOnly = ['only', 'window', 'fill-gaps', 'rerun', 'dry-run'] as const;
+    const misplaced = runOnly.find((flag) => values[flag] !== undefined);
+    if (misplaced) return { command: 'error', message: `--${misplaced} goes with the run command` };
     if (values.json) return { command: 'error', message: '--json goes with the status command' };
     if (command !== 'console' && command !== 'validate') {
       return {
         command: 'error',
-        message: `unknown command: ${command} (commands: status, validate)`,
+        message: `unknown command: ${command} (commands: run, status, validate)`,
       };
     }
     return { command, plan };

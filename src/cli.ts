@@ -4,6 +4,7 @@ import type { Plan } from './plan/index.js';
 import { parseCliArgs, usage } from './cli-args.js';
 import { runStatus } from './headless/status-command.js';
 import { runConsole } from './run-console.js';
+import { runHeadless } from './headless/run-command.js';
 
 const version = (): string =>
   (
@@ -47,8 +48,25 @@ const main = async (): Promise<number> => {
     }
     case 'status':
       return runStatus(loadOrExit(args.plan), args.json, process.stdout);
-    case 'console':
-      return runConsole(loadOrExit(args.plan));
+    case 'run': {
+      const plan = loadOrExit(args.plan);
+      return runHeadless(
+        plan,
+        { mode: args.mode, processors: args.only, windows: args.windows, dryRun: args.dryRun },
+        process.stdout,
+      );
+    }
+    case 'console': {
+      const plan = loadOrExit(args.plan);
+      if (!process.stdout.isTTY) {
+        // Piped or redirected: nobody can drive a screen, so run the plan headless.
+        process.stdout.write(
+          'stdout is not a terminal: running the plan headless (backfill-console run)\n',
+        );
+        return runHeadless(plan, { mode: 'all', dryRun: false }, process.stdout);
+      }
+      return runConsole(plan);
+    }
   }
 };
 

@@ -9,6 +9,7 @@ import { openPlanWarehouse } from './runner/open-plan-warehouse.js';
 import { keepJournal } from './runner/journal-keeper.js';
 import { restoreSession } from './runner/restore-session.js';
 import { acquireStateLock } from './runner/state-lock.js';
+import { createScheduler } from './runner/scheduler.js';
 import { App } from './ui/app.js';
 import { enterFullScreen } from './terminal.js';
 
@@ -56,6 +57,7 @@ export const runConsole = async (plan: Plan): Promise<number> => {
     warehouse && poller
       ? { refreshAll: () => void poller.refreshAll(), description: warehouse.description }
       : undefined;
+  const scheduler = createScheduler({ plan, store, control: supervisor });
   for (const message of restoreSession(plan, store, logBook, supervisor))
     store.getState().noticeShown(message, 'info');
   const stopJournal = keepJournal(plan.stateDir, store);
@@ -76,6 +78,7 @@ export const runConsole = async (plan: Plan): Promise<number> => {
         store.getState().noticeShown(`stopping ${running} task${running > 1 ? 's' : ''}…`, 'warn');
         await supervisor.stopAll();
       }
+      scheduler.dispose();
       supervisor.dispose();
       poller?.dispose();
       stopJournal();
@@ -103,6 +106,7 @@ export const runConsole = async (plan: Plan): Promise<number> => {
       logBook={logBook}
       control={supervisor}
       coverage={coverage}
+      runs={scheduler}
       onQuit={(policy) => quit(policy)}
     />,
     {

@@ -13,19 +13,27 @@ const consolePrefix = '[backfill-console]';
  */
 export const lastErrorLine = (ring: LogRing): string | undefined => {
   const stop = Math.max(ring.first(), ring.end() - lookBackLines);
-  // Walking back, the last unindented line seen is what follows a traceback: its exception.
-  let lastUnindented: string | undefined;
-  let lastErrorLike: string | undefined;
-  for (let seq = ring.end() - 1; seq >= stop; seq--) {
+  const lines: string[] = [];
+  for (let seq = stop; seq < ring.end(); seq++) {
     const line = ring.at(seq);
     if (line === undefined || line.startsWith(consolePrefix)) continue;
     const plain = withoutLogPrefix(stripAnsi(line)).trimEnd();
-    if (!plain.trim()) continue;
-    if (plain.startsWith('Traceback (most recent call last)')) return lastUnindented ?? plain;
-    if (!/^\s/.test(plain) && !/^During handling/.test(plain)) lastUnindented ??= plain;
-    if (errorPattern.test(plain)) lastErrorLike ??= plain.trim();
+    if (plain.trim()) lines.push(plain);
   }
-  return lastErrorLike;
+  // A traceback names its exception on the first unindented line after the frames.
+  const traceback = lines
+    .map((l) => l.startsWith('Traceback (most recent call last)'))
+    .lastIndexOf(true);
+  if (traceback >= 0) {
+    const exception = lines
+      .slice(traceback + 1)
+      .find((l) => !/^\s/.test(l) && !/^During handling/.test(l));
+    return exception ?? lines[traceback];
+  }
+  return [...lines]
+    .reverse()
+    .find((l) => errorPattern.test(l))
+    ?.trim();
 };
 
 /** Drops `INFO:__main__:` or `2026-02-10 10:11:12,345 - [name - ]ERROR - `: the message is what counts. */

@@ -1,4 +1,12 @@
-import { constants, closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  constants,
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { isSameProcess, processStartTime } from './proc-info.js';
 
@@ -9,6 +17,7 @@ export type Lock = { ok: true; release: () => void } | { ok: false; holderPid: n
  * holder is gone (crash, SIGKILL) is stale and taken over.
  */
 export const acquireStateLock = (stateDir: string): Lock => {
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const file = path.join(stateDir, 'console.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

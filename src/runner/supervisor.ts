@@ -17,6 +17,8 @@ import { spawnCommand } from './spawn-command.js';
 import { isSameProcess } from './proc-info.js';
 import { exitFromWrapperCode } from './task-wrapper.js';
 import type { JournalTask } from './journal.js';
+import { runCoordinatorJob } from './coordinator-job.js';
+import type { HttpJobConfig } from './coordinator-job.js';
 
 type Handle = {
   /** Process group of the current run (the wrapper's pid). */
@@ -30,6 +32,8 @@ type Handle = {
   remainingRuns: string[][];
   /** A re-attached task: not our child, so its end is seen by polling. */
   attached: boolean;
+  /** An in-process http job (the prediction coordinator): stopped by aborting it. */
+  job?: AbortController;
   stop?: ReturnType<typeof terminateGroup>;
   exited: Promise<void>;
   restartAfterExit?: boolean;
@@ -130,7 +134,9 @@ export const createSupervisor = ({
     note(handle.logFile, `${summary} after ${((endedAt - startedAt) / 1000).toFixed(1)} s`);
     onTaskEnded?.(taskId);
     // Grandchildren that outlive the leader belong to the task: take them down too.
-    if (isGroupAlive(handle.pid)) await (handle.stop ?? terminateGroup(handle.pid, graceMs)).done;
+    if (!handle.job && isGroupAlive(handle.pid)) {
+      await (handle.stop ?? terminateGroup(handle.pid, graceMs)).done;
+    }
     drain(taskId, handle, handle.tailer.finish());
     handle.tailer.close();
     handles.delete(taskId);
@@ -225,11 +231,19 @@ export const createSupervisor = ({
       attached: false,
       exited: Promise.resolve(),
     };
+    if (processor.kind === 'http' && processor.http) {
+      handles.set(taskId, handle);
+      ensureTicking();
+      return launchHttpJob(
+        taskId,
+        handle,
+        processor.http,
+        options.dates ?? datesOf(taskId, window),
+      );
+    }
     if (!first) {
-      const reason =
-        processor.kind === 'http' ? 'http jobs are not supported yet' : 'nothing to run';
-      note(logFile, `cannot start: ${reason}`);
-      state.taskStartFailed(taskId, reason, Date.now());
+      note(logFile, 'cannot start: nothing to run');
+      state.taskStartFailed(taskId, 'nothing to run', Date.now());
       return;
     }
     handles.set(taskId, handle);
@@ -239,6 +253,51 @@ export const createSupervisor = ({
       handles.delete(taskId);
       stopTickingIfIdle();
     }
+  };
+
+  /** The window's expected dates when coverage knows them, else every day of the window. */
+  const datesOf = (taskId: TaskId, window: { start: string; end: string }): string[] => {
+    const expected = store.getState().coverage[taskId]?.expectedDates ?? [];
+    return expected.length > 0 ? [...expected] : everyDay(window.start, window.end);
+  };
+
+  /**
+   * Runs the coordinator job in this process. Its lines go into the log file like a child's
+   * output, so the same tailer, parser and panes serve both kinds of task.
+   */
+  const launchHttpJob = (
+    taskId: TaskId,
+    handle: Handle,
+    config: HttpJobConfig,
+    dates: string[],
+  ) => {
+    const processor = processorOf(taskId);
+    const abort = new AbortController();
+    handle.job = abort;
+    store
+      .getState()
+      .taskStarted(taskId, process.pid, store.getState().tasks[taskId]?.startedAt ?? Date.now());
+    handle.exited = runCoordinatorJob({
+      config,
+      dates,
+      log: (line) => {
+        try {
+          appendFileSync(handle.logFile, `${line}\n`, { mode: 0o600 });
+        } catch {
+          // the tail still learns the outcome from the result below
+        }
+      },
+      signal: abort.signal,
+      env: { ...process.env, ...processor?.env },
+      cwd: processor?.resolvedCwd ?? plan.dir,
+    }).then(
+      (result) =>
+        finish(taskId, handle, result.cancelled ? { signal: 'SIGTERM' } : { exitCode: 0 }),
+      (error: unknown) => {
+        note(handle.logFile, `coordinator job failed: ${(error as Error).message}`);
+        return finish(taskId, handle, { exitCode: 1 });
+      },
+    );
   };
 
   const attach = (taskId: TaskId, journal: JournalTask) => {
@@ -274,6 +333,12 @@ export const createSupervisor = ({
     const handle = handles.get(taskId);
     if (!handle || handle.stop) return;
     handle.remainingRuns = [];
+    if (handle.job) {
+      note(handle.logFile, 'stop requested: cancelling the coordinator job');
+      handle.job.abort();
+      store.getState().taskStopRequested(taskId, undefined);
+      return;
+    }
     note(
       handle.logFile,
       `stop requested: SIGTERM to process group ${handle.pid}, SIGKILL in ${graceMs / 1000} s`,
@@ -288,6 +353,7 @@ export const createSupervisor = ({
     const handle = handles.get(taskId);
     if (!handle) return;
     handle.remainingRuns = [];
+    if (handle.job) return stop(taskId);
     note(handle.logFile, `kill requested: SIGKILL to process group ${handle.pid}`);
     handle.stop ??= terminateGroup(handle.pid, 0);
     handle.stop.killNow();
@@ -325,4 +391,17 @@ const readExitFile = (file: string): Omit<TaskExit, 'endedAt'> => {
   if (!existsSync(file)) return {};
   const code = Number(readFileSync(file, 'utf8').trim());
   return Number.isInteger(code) ? exitFromWrapperCode(code) : {};
+};
+
+/** Every calendar day from start to end, inclusive. */
+const everyDay = (start: string, end: string): string[] => {
+  const days: string[] = [];
+  for (
+    let day = new Date(`${start}T00:00:00Z`);
+    day.toISOString().slice(0, 10) <= end;
+    day.setUTCDate(day.getUTCDate() + 1)
+  ) {
+    days.push(day.toISOString().slice(0, 10));
+  }
+  return days;
 };

@@ -1,3 +1,4 @@
+import type { RunMode, RunPreview, RunScope } from './run-slice.js';
 import type { TaskId } from '../plan/types.js';
 
 export type StartOptions = {
@@ -28,4 +29,15 @@ export type CoverageControl = {
   refreshAll: () => void;
   /** Where the numbers come from, e.g. "sqlite ./warehouse". */
   description: string;
+};
+
+/** What the UI may ask of the scheduler: previews (dry runs) and runs of the plan. */
+export type RunControl = {
+  /** Exactly what a run would do, without doing it. */
+  preview: (mode: RunMode, scope?: RunScope) => RunPreview;
+  /** Carries out a preview the operator accepted. */
+  start: (preview: RunPreview) => void;
+  /** Pauses or resumes launching; running tasks are not touched. */
+  togglePause: () => void;
+  isRunning: () => boolean;
 };

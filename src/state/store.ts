@@ -5,10 +5,12 @@ import type { TasksSlice } from './tasks-slice.js';
 import { createTasksSlice } from './tasks-slice.js';
 import type { UiSlice } from './ui-slice.js';
 import type { CoverageSlice } from './coverage-slice.js';
+import type { RunSlice } from './run-slice.js';
+import { createRunSlice } from './run-slice.js';
 import { createCoverageSlice } from './coverage-slice.js';
 import { createUiSlice } from './ui-slice.js';
 
-export type AppState = TasksSlice & UiSlice & CoverageSlice & { plan: Plan };
+export type AppState = TasksSlice & UiSlice & CoverageSlice & RunSlice & { plan: Plan };
 export type AppStore = StoreApi<AppState>;
 
 /** One store per console (and per test): no module singleton. */
@@ -18,6 +20,7 @@ export const createAppStore = (plan: Plan): AppStore =>
     ...createTasksSlice(plan.tasks.map((t) => t.id))(...args),
     ...createUiSlice(plan.tasks[0]?.id)(...args),
     ...createCoverageSlice(trackedTaskIds(plan))(...args),
+    ...createRunSlice(...args),
   }));
 
 /** Tasks whose processor declares where its output lands: the cells of the coverage tracker. */

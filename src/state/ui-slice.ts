@@ -7,6 +7,8 @@ export const Mode = {
   help: 'help',
   confirm: 'confirm',
   search: 'search',
+  /** A dry run on screen, waiting for yes or no. */
+  preview: 'preview',
 } as const;
 export type Mode = (typeof Mode)[keyof typeof Mode];
 
@@ -40,6 +42,9 @@ export type UiSlice = {
   search: SearchState;
   confirm: Confirm | undefined;
   notice: Notice | undefined;
+  /** First line of the dry run shown. */
+  previewScroll: number;
+  previewScrolled: (delta: number) => void;
   modeChanged: (mode: Mode) => void;
   viewToggled: () => void;
   taskSelected: (taskId: TaskId) => void;
@@ -66,6 +71,9 @@ export const createUiSlice =
     search: { query: '', draft: '' },
     confirm: undefined,
     notice: undefined,
+    previewScroll: 0,
+    previewScrolled: (delta) =>
+      set((state) => ({ previewScroll: Math.max(0, state.previewScroll + delta) })),
     modeChanged: (mode) => set({ mode }),
     viewToggled: () => set((state) => ({ view: state.view === 'tasks' ? 'coverage' : 'tasks' })),
     taskSelected: (selectedTaskId) => set({ selectedTaskId }),

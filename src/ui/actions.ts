@@ -2,7 +2,9 @@ import stripAnsi from 'strip-ansi';
 import type { TaskId } from '../plan/types.js';
 import type { AppStore } from '../state/store.js';
 import type { LogBook } from '../state/log-book.js';
-import type { CoverageControl, TaskControl } from '../state/services.js';
+import type { CoverageControl, RunControl, TaskControl } from '../state/services.js';
+import type { RunMode, RunScope } from '../state/run-slice.js';
+import { readinessOf } from '../state/readiness.js';
 import { processorsInOrder, tableRows } from '../state/derive.js';
 import { isActive } from '../state/task-status.js';
 import { Mode } from '../state/ui-slice.js';
@@ -14,6 +16,8 @@ export type UiContext = {
   control: TaskControl;
   /** Absent when no processor declares coverage. */
   coverage: CoverageControl | undefined;
+  /** Runs of the plan (run all, fill gaps, dry runs). */
+  runs: RunControl | undefined;
   logBook: LogBook;
   /** The tasks whose logs are on screen, in pane order, and their log heights. */
   panes: () => { taskId: TaskId; lines: number }[];
@@ -94,6 +98,29 @@ const selected = (ctx: UiContext, run: (taskId: TaskId) => void) => {
   if (id) run(id);
 };
 
+/** A blocked task asks first: starting it anyway is the logged version of --skip-preflight. */
+const startOrAsk = (ctx: UiContext, taskId: TaskId) => {
+  const state = ctx.store.getState();
+  const readiness = readinessOf(state, taskId);
+  if (readiness.ready) return ctx.control.start(taskId);
+  state.confirmRequested({
+    prompt: `${taskId} is blocked (${readiness.reason}). Start it anyway? The override goes into its log.`,
+    actionId: 'start-blocked',
+    taskId,
+    detail: readiness.reason,
+  });
+};
+
+/** Every run shows its dry run first: the exact commands, and what is skipped and why. */
+const showPreview = (ctx: UiContext, mode: RunMode, scope?: RunScope) => {
+  const state = ctx.store.getState();
+  if (!ctx.runs) return;
+  if (ctx.runs.isRunning()) return state.noticeShown('a run is already going: p pauses it', 'warn');
+  state.runPreviewed(ctx.runs.preview(mode, scope));
+  state.previewScrolled(-Number.MAX_SAFE_INTEGER);
+  state.modeChanged(Mode.preview);
+};
+
 export const runAction = (action: ActionId, ctx: UiContext): void => {
   const state = ctx.store.getState();
   const paneFocused = state.focus.area === 'pane';
@@ -114,7 +141,27 @@ export const runAction = (action: ActionId, ctx: UiContext): void => {
       ctx.coverage.refreshAll();
       return state.noticeShown(`refreshing coverage from ${ctx.coverage.description}`);
     case ActionId.start:
-      return selected(ctx, ctx.control.start);
+      return selected(ctx, (taskId) => startOrAsk(ctx, taskId));
+    case ActionId.runAll:
+      return showPreview(ctx, 'all');
+    case ActionId.runEverything:
+      return showPreview(ctx, 'everything');
+    case ActionId.fillGapsAll:
+      return showPreview(ctx, 'gaps');
+    case ActionId.fillGapsTask:
+      return selected(ctx, (taskId) => showPreview(ctx, 'gaps', { tasks: [taskId] }));
+    case ActionId.togglePause: {
+      if (!ctx.runs?.isRunning()) return state.noticeShown('no run to pause: a starts one', 'warn');
+      ctx.runs.togglePause();
+      const paused = ctx.store.getState().run?.paused;
+      return state.noticeShown(
+        paused ? 'launching paused: running tasks go on (p resumes)' : 'launching resumed',
+      );
+    }
+    case ActionId.previewScrollDown:
+      return state.previewScrolled(5);
+    case ActionId.previewScrollUp:
+      return state.previewScrolled(-5);
     case ActionId.stop:
       return selected(ctx, ctx.control.stop);
     case ActionId.kill:
@@ -187,6 +234,13 @@ export const runAction = (action: ActionId, ctx: UiContext): void => {
       });
     }
     case ActionId.confirmYes: {
+      if (state.mode === Mode.preview) {
+        const preview = state.preview;
+        state.runPreviewed(undefined);
+        state.modeChanged(Mode.normal);
+        if (preview && ctx.runs) ctx.runs.start(preview);
+        return;
+      }
       const confirm = state.confirm;
       state.confirmClosed();
       if (confirm?.actionId === 'quit') return ctx.quit('stop');
@@ -205,6 +259,7 @@ export const runAction = (action: ActionId, ctx: UiContext): void => {
       return ctx.quit('leave');
     }
     case ActionId.confirmNo:
+      if (state.mode === Mode.preview) state.runPreviewed(undefined);
       return state.confirmClosed();
   }
 };

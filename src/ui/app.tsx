@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { TaskId } from '../plan/types.js';
 import { splitTaskIds, tableRows } from '../state/derive.js';
 import type { LogBook } from '../state/log-book.js';
-import type { CoverageControl, TaskControl } from '../state/services.js';
+import type { CoverageControl, RunControl, TaskControl } from '../state/services.js';
 import type { AppStore } from '../state/store.js';
 import { Mode } from '../state/ui-slice.js';
 import type { UiContext } from './actions.js';
@@ -13,6 +13,7 @@ import { CoverageMatrix } from './coverage-matrix.js';
 import { Footer } from './footer.js';
 import { Header } from './header.js';
 import { HelpOverlay } from './help-overlay.js';
+import { RunPreviewOverlay } from './run-preview.js';
 import { computeLayout, minColumns, minRows } from './layout.js';
 import { LogArea } from './log-area.js';
 import { createPaint } from './paint.js';
@@ -27,18 +28,19 @@ export type AppProps = {
   logBook: LogBook;
   control: TaskControl;
   coverage?: CoverageControl;
+  runs?: RunControl;
   onQuit: (policy: 'stop' | 'leave') => void;
   paint?: Paint;
 };
 
-export const App = ({ store, logBook, control, coverage, onQuit, paint }: AppProps) => {
+export const App = ({ store, logBook, control, coverage, runs, onQuit, paint }: AppProps) => {
   const services = useMemo(
     () => ({ store, logBook, paint: paint ?? createPaint() }),
     [store, logBook, paint],
   );
   return (
     <ServicesContext.Provider value={services}>
-      <Screen control={control} coverage={coverage} onQuit={onQuit} />
+      <Screen control={control} coverage={coverage} runs={runs} onQuit={onQuit} />
     </ServicesContext.Provider>
   );
 };
@@ -46,8 +48,9 @@ export const App = ({ store, logBook, control, coverage, onQuit, paint }: AppPro
 const Screen = ({
   control,
   coverage,
+  runs,
   onQuit,
-}: Pick<AppProps, 'control' | 'coverage' | 'onQuit'>) => {
+}: Pick<AppProps, 'control' | 'coverage' | 'runs' | 'onQuit'>) => {
   const { columns, rows } = useTerminalSize();
   const { store, logBook } = useServices();
   const plan = useAppState((s) => s.plan);
@@ -81,6 +84,7 @@ const Screen = ({
       store,
       control,
       coverage,
+      runs,
       logBook,
       panes: () =>
         latest.current.layout.panes
@@ -91,7 +95,7 @@ const Screen = ({
           .filter((p): p is { taskId: TaskId; lines: number } => p.taskId !== undefined),
       quit: onQuit,
     }),
-    [store, logBook, control, coverage, onQuit],
+    [store, logBook, control, coverage, runs, onQuit],
   );
   useKeyDispatcher(ctx);
 
@@ -109,6 +113,8 @@ const Screen = ({
       <Header width={columns} />
       {mode === Mode.help ? (
         <HelpOverlay width={columns} height={layout.frameRows - 2} />
+      ) : mode === Mode.preview ? (
+        <RunPreviewOverlay width={columns} height={layout.frameRows - 2} />
       ) : (
         <>
           {view === 'coverage' ? (

@@ -2,6 +2,7 @@ import { Box } from 'ink';
 import path from 'node:path';
 import { failureCount } from '../state/progress.js';
 import { paceOf } from '../state/derive.js';
+import { pendingReason } from './pending-label.js';
 import { isActive } from '../state/task-status.js';
 import { fitWidth } from './format.js';
 import { Line } from './line.js';
@@ -13,9 +14,11 @@ export const DetailLine = ({ width }: { width: number }) => {
   const taskId = useAppState((s) => s.selectedTaskId);
   const runtime = useAppState((s) => (s.selectedTaskId ? s.tasks[s.selectedTaskId] : undefined));
   const stateDir = useAppState((s) => s.plan.stateDir);
+  const pending = useAppState((s) => (s.selectedTaskId ? pendingReason(s, s.selectedTaskId) : ''));
   if (!taskId || !runtime) return <Box height={1} />;
   const parts: string[] = [paint.bold(taskId)];
-  if (runtime.attempt === 0) parts.push(paint.muted('not run yet: ⏎ or s starts it'));
+  if (pending) parts.push(paint.notice('warn', pending));
+  else if (runtime.attempt === 0) parts.push(paint.muted('not run yet: ⏎ or s starts it'));
   if (runtime.reason) parts.push(paint.status(runtime.status, runtime.reason));
   const failed = failureCount(runtime.progress);
   if (failed > 0) {

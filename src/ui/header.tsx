@@ -1,5 +1,6 @@
 import { Box } from 'ink';
 import { statusCounts } from '../state/derive.js';
+import { CellState, cellState } from '../state/coverage-state.js';
 import { TaskStatus } from '../state/task-status.js';
 import { theme } from './theme.js';
 import { fitWidth } from './format.js';
@@ -12,6 +13,19 @@ export const Header = ({ width }: { width: number }) => {
   const plan = useAppState((s) => s.plan);
   const tasks = useAppState((s) => s.tasks);
   const counts = statusCounts(tasks);
+  const runSummary = useAppState((s) => {
+    if (!s.run) return '';
+    const by = (state: string) => s.run!.steps.filter((step) => step.state === state).length;
+    const total = s.run.steps.length;
+    return `run ${s.run.mode}${s.run.paused ? ' (paused)' : ''}: ${by('done')}/${total} done, ${by('launched')} running, ${by('queued')} queued${by('held') ? `, ${by('held')} held` : ''}`;
+  });
+  // The plan's overall progress: cells complete by the warehouse's own account.
+  const coverageSummary = useAppState((s) => {
+    const cells = Object.values(s.coverage);
+    if (cells.length === 0) return '';
+    const complete = cells.filter((c) => cellState(c) === CellState.complete).length;
+    return `${complete}/${cells.length} cells complete`;
+  });
   const part = (status: TaskStatus, count: number) =>
     count > 0
       ? paint.status(
@@ -30,6 +44,8 @@ export const Header = ({ width }: { width: number }) => {
     part(TaskStatus.withFailures, counts['with-failures']),
     part(TaskStatus.failed, counts.failed),
     part(TaskStatus.killed, counts.killed),
+    runSummary ? paint.accent(runSummary) : '',
+    coverageSummary ? paint.muted(coverageSummary) : '',
     paint.muted(`${plan.tasks.length} tasks · ${plan.name ?? plan.file}`),
   ].filter(Boolean);
   return (

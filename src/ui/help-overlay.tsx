@@ -6,7 +6,7 @@ import { Line } from './line.js';
 import { useServices } from './services-context.js';
 import { theme } from './theme.js';
 
-const groups: KeyBinding['group'][] = ['Tasks', 'Logs', 'View', 'General'];
+const groups: KeyBinding['group'][] = ['Tasks', 'Plan', 'Logs', 'View', 'General'];
 
 /** Every key of normal mode, grouped: generated from the keymap, so it cannot drift. */
 export const helpLines = (): { group: string; label: string; description: string }[] =>

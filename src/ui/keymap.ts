@@ -11,6 +11,13 @@ export const ActionId = {
   stop: 'stop',
   kill: 'kill',
   restart: 'restart',
+  runAll: 'run-all',
+  runEverything: 'run-everything',
+  fillGapsAll: 'fill-gaps-all',
+  fillGapsTask: 'fill-gaps-task',
+  togglePause: 'toggle-pause',
+  previewScrollDown: 'preview-scroll-down',
+  previewScrollUp: 'preview-scroll-up',
   focusNext: 'focus-next',
   focusPrevious: 'focus-previous',
   toggleSplit: 'toggle-split',
@@ -41,7 +48,7 @@ export type KeyBinding = {
   /** How the key is written in the help and footer. */
   label: string;
   description: string;
-  group: 'Tasks' | 'Logs' | 'View' | 'General';
+  group: 'Tasks' | 'Plan' | 'Logs' | 'View' | 'General';
   mode: Mode;
   /** A word or two for the one-line footer; bindings without one appear only in the help. */
   footer?: string;
@@ -118,6 +125,82 @@ export const keymap: readonly KeyBinding[] = [
     footer: 'restart',
   },
   {
+    action: ActionId.runAll,
+    keys: ['a'],
+    label: 'a',
+    description:
+      'Run the plan: every task not yet complete, in dependency order (shows the dry run first)',
+    group: 'Plan',
+    mode: 'normal',
+    footer: 'run all',
+  },
+  {
+    action: ActionId.fillGapsAll,
+    keys: ['G'],
+    label: 'G',
+    description: 'Fill gaps across the plan: run only the dates coverage lacks (dry run first)',
+    group: 'Plan',
+    mode: 'normal',
+    footer: 'fill gaps',
+  },
+  {
+    action: ActionId.fillGapsTask,
+    keys: ['g'],
+    label: 'g',
+    description: 'Fill gaps of the selected task only (dry run first)',
+    group: 'Plan',
+    mode: 'normal',
+  },
+  {
+    action: ActionId.runEverything,
+    keys: ['A'],
+    label: 'A',
+    description: 'Re-run everything, complete cells included (dry run first)',
+    group: 'Plan',
+    mode: 'normal',
+  },
+  {
+    action: ActionId.togglePause,
+    keys: ['p'],
+    label: 'p',
+    description: 'Pause or resume launching (running tasks keep running)',
+    group: 'Plan',
+    mode: 'normal',
+    footer: 'pause',
+  },
+  {
+    action: ActionId.confirmYes,
+    keys: ['y', 'Y', 'enter'],
+    label: 'y/⏎',
+    description: 'Start this run',
+    group: 'Plan',
+    mode: 'preview',
+  },
+  {
+    action: ActionId.confirmNo,
+    keys: ['n', 'N', 'escape', 'q'],
+    label: 'n/Esc',
+    description: 'Cancel: nothing starts',
+    group: 'Plan',
+    mode: 'preview',
+  },
+  {
+    action: ActionId.previewScrollDown,
+    keys: ['down', 'j', 'pagedown'],
+    label: '↓/j',
+    description: 'Scroll the dry run',
+    group: 'Plan',
+    mode: 'preview',
+  },
+  {
+    action: ActionId.previewScrollUp,
+    keys: ['up', 'k', 'pageup'],
+    label: '↑/k',
+    description: 'Scroll the dry run back',
+    group: 'Plan',
+    mode: 'preview',
+  },
+  {
     action: ActionId.focusNext,
     keys: ['tab'],
     label: 'Tab',
@@ -180,16 +263,16 @@ export const keymap: readonly KeyBinding[] = [
   },
   {
     action: ActionId.top,
-    keys: ['home', 'g'],
-    label: 'Home/g',
+    keys: ['home'],
+    label: 'Home',
     description: 'Jump to the oldest line kept',
     group: 'Logs',
     mode: 'normal',
   },
   {
     action: ActionId.bottom,
-    keys: ['end', 'G'],
-    label: 'End/G',
+    keys: ['end'],
+    label: 'End',
     description: 'Jump to the newest line and follow',
     group: 'Logs',
     mode: 'normal',

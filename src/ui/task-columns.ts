@@ -74,6 +74,8 @@ export const taskRowText = (
   paint: Paint,
   selected = false,
   cell?: CoverageCell,
+  /** queued / held / waiting, for a task that is not running. */
+  pending = '',
 ): string => {
   const { progress } = runtime;
   const pace = paceOf(runtime, now);
@@ -82,7 +84,7 @@ export const taskRowText = (
     // The pointer marks the selection even where the terminal shows no colour.
     `${selected ? '›' : ' '}${symbol} ${padWidth(ellipsis(task.processorId, columns.name - 4), columns.name - 3)}`,
     padWidth(task.windowId, columns.window),
-    paint.status(runtime.status, padWidth(statusText(runtime, now), columns.status)),
+    paint.status(runtime.status, padWidth(pending || statusText(runtime, now), columns.status)),
     pace.fraction === undefined
       ? ' '.repeat(columns.bar)
       : paint.status(

@@ -9,6 +9,7 @@ import { useAppState, useServices } from './services-context.js';
 import { headingText, tableColumns, taskRowText } from './task-columns.js';
 import type { Columns } from './task-columns.js';
 import { useClock } from './use-clock.js';
+import { pendingLabel } from './pending-label.js';
 
 type Props = { width: number; height: number; focused: boolean };
 
@@ -66,8 +67,12 @@ const TaskRow = memo(function TaskRow({ task, columns, width, selected, focused,
   const { paint } = useServices();
   const runtime = useAppState((s) => s.tasks[task.id]);
   const cell = useAppState((s) => s.coverage[task.id]);
+  const pending = useAppState((s) => pendingLabel(s, task.id));
   if (!runtime) return null;
-  const text = fitWidth(taskRowText(task, runtime, columns, now, paint, selected, cell), width);
+  const text = fitWidth(
+    taskRowText(task, runtime, columns, now, paint, selected, cell, pending),
+    width,
+  );
   return (
     <Line
       text={

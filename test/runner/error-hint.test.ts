@@ -36,3 +36,20 @@ describe('lastErrorLine', () => {
     expect(lastErrorLine(ringOf(['INFO:__main__:all good', 'done']))).toBeUndefined();
   });
 });
+
+describe('lastErrorLine after a BigQuery traceback', () => {
+  it('names the exception, not the Location and Job ID lines that follow it', () => {
+    const ring = createLogRing(100);
+    ring.append([
+      'Traceback (most recent call last):',
+      '  File "x.py", line 3, in <module>',
+      'google.api_core.exceptions.BadRequest: 400 Unrecognized name: season_type',
+      '',
+      'Location: US',
+      'Job ID: 7c1e9a42',
+    ]);
+    expect(lastErrorLine(ring)).toBe(
+      'google.api_core.exceptions.BadRequest: 400 Unrecognized name: season_type',
+    );
+  });
+});

@@ -1,0 +1,164 @@
+import type { Plan } from '../plan/types.js';
+import { createAppStore } from '../state/store.js';
+import { createLogBook } from '../state/log-book.js';
+import type { RunMode, RunPreview } from '../state/run-slice.js';
+import { isActive, TaskStatus } from '../state/task-status.js';
+import { createSupervisor } from '../runner/supervisor.js';
+import { createScheduler } from '../runner/scheduler.js';
+import { createCoveragePoller } from '../runner/coverage-poller.js';
+import { openPlanWarehouse } from '../runner/open-plan-warehouse.js';
+import { keepJournal } from '../runner/journal-keeper.js';
+import { acquireStateLock } from '../runner/state-lock.js';
+import { coverageReport } from './coverage-report.js';
+import { formatReport } from './status-command.js';
+
+export type RunOptions = {
+  mode: RunMode;
+  processors?: string[];
+  windows?: string[];
+  dryRun: boolean;
+};
+
+/** How often new log lines are printed: often enough to read live, rarely enough to batch. */
+const printEveryMs = 100;
+
+/**
+ * `backfill-console run`: the plan without a TUI, for scripts and CI. Prints the dry run,
+ * then every task's lines prefixed with its id, then the coverage matrix of what it touched.
+ * Exit 0 only when every task it ran succeeded and every cell it touched is complete.
+ */
+export const runHeadless = async (
+  plan: Plan,
+  options: RunOptions,
+  out: NodeJS.WritableStream,
+): Promise<number> => {
+  const write = (line: string) => out.write(`${line}\n`);
+  const lock = options.dryRun ? undefined : acquireStateLock(plan.stateDir);
+  if (lock && !lock.ok) {
+    process.stderr.write(
+      `backfill-console: another console (pid ${lock.holderPid}) is using ${plan.stateDir}\n`,
+    );
+    return 2;
+  }
+  const store = createAppStore(plan);
+  const logBook = createLogBook(plan.settings.logTailLines);
+  const warehouse = openPlanWarehouse(plan);
+  const poller = warehouse ? createCoveragePoller({ plan, store, warehouse }) : undefined;
+  const supervisor = createSupervisor({
+    plan,
+    store,
+    logBook,
+    onTaskEnded: (id) => void poller?.refresh([id]),
+  });
+  const scheduler = createScheduler({ plan, store, control: supervisor });
+  const stopJournal = options.dryRun ? () => undefined : keepJournal(plan.stateDir, store);
+  const cleanUp = async () => {
+    scheduler.dispose();
+    supervisor.dispose();
+    poller?.dispose();
+    stopJournal();
+    if (lock?.ok) lock.release();
+    await warehouse?.close().catch(() => undefined);
+  };
+  try {
+    await poller?.refreshAll();
+    const preview = scheduler.preview(options.mode, {
+      processors: options.processors,
+      windows: options.windows,
+    });
+    printPreview(preview, write);
+    if (options.dryRun) return 0;
+    if (preview.steps.length === 0) {
+      // Nothing to run is success only when everything in scope is already complete.
+      return preview.skipped.every((skip) => skip.reason.startsWith('complete')) ? 0 : 1;
+    }
+
+    let interrupted = false;
+    const onSignal = () => {
+      interrupted = true;
+      write('interrupted: stopping running tasks…');
+      void supervisor.stopAll();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+
+    const printed = new Map<string, number>();
+    const seen = new Map<string, string>();
+    const printNew = () => {
+      const state = store.getState();
+      for (const taskId of preview.steps.map((s) => s.taskId)) {
+        const task = state.tasks[taskId];
+        if (task && seen.get(taskId) !== task.status) {
+          seen.set(taskId, task.status);
+          if (task.status !== TaskStatus.pending && task.status !== TaskStatus.starting) {
+            write(`[${taskId}] ── ${task.status}${task.reason ? `: ${task.reason}` : ''}`);
+          }
+        }
+        const ring = logBook.ring(taskId);
+        let next = printed.get(taskId) ?? ring.first();
+        if (next < ring.first()) {
+          write(`[${taskId}] … ${ring.first() - next} lines not shown (the log file has them)`);
+          next = ring.first();
+        }
+        for (; next < ring.end(); next++) write(`[${taskId}] ${ring.at(next) ?? ''}`);
+        printed.set(taskId, next);
+      }
+    };
+
+    scheduler.start(preview);
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        printNew();
+        const state = store.getState();
+        const busy = Object.values(state.tasks).some((t) => isActive(t.status));
+        if (!state.run && !busy) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, printEveryMs);
+    });
+    printNew();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+
+    const touched = preview.steps.map((s) => s.taskId);
+    await poller?.refresh(touched);
+    const state = store.getState();
+    const coverage = Object.fromEntries(
+      Object.entries(state.coverage).filter(([id]) => touched.includes(id)),
+    );
+    if (warehouse) {
+      write('');
+      out.write(
+        formatReport(plan, coverageReport(plan, coverage, warehouse.description, new Date())),
+      );
+    }
+    const failedTasks = touched.filter((id) => state.tasks[id]?.status !== TaskStatus.succeeded);
+    const incomplete = Object.values(coverage).filter(
+      (c) => c.error !== undefined || c.missing.length > 0 || c.covered === undefined,
+    );
+    write(
+      `${touched.length - failedTasks.length}/${touched.length} tasks succeeded` +
+        (warehouse
+          ? `, ${Object.keys(coverage).length - incomplete.length}/${Object.keys(coverage).length} cells complete`
+          : ''),
+    );
+    if (interrupted) return 130;
+    return failedTasks.length === 0 && incomplete.length === 0 ? 0 : 1;
+  } finally {
+    await cleanUp();
+  }
+};
+
+const printPreview = (preview: RunPreview, write: (line: string) => void) => {
+  write(
+    `dry run (${preview.mode}): ${preview.steps.length} task${preview.steps.length === 1 ? '' : 's'} to run, ${preview.skipped.length} skipped`,
+  );
+  preview.steps.forEach((step, index) => {
+    write(
+      `${String(index + 1).padStart(3)}. ${step.taskId} · ${step.detail}${step.after.length ? ` (after ${step.after.join(', ')})` : ''}`,
+    );
+    for (const command of step.commands) write(`       $ ${command}`);
+  });
+  for (const skip of preview.skipped) write(`  skip ${skip.taskId}: ${skip.reason}`);
+};
