@@ -4,7 +4,7 @@ import { createAppStore } from '../../src/state/store.js';
 import type { AppStore } from '../../src/state/store.js';
 import { createLogBook } from '../../src/state/log-book.js';
 import type { LogBook } from '../../src/state/log-book.js';
-import type { TaskControl } from '../../src/state/services.js';
+import type { RunControl, TaskControl } from '../../src/state/services.js';
 import type { Plan } from '../../src/plan/index.js';
 import { App } from '../../src/ui/app.js';
 import { createPaint } from '../../src/ui/paint.js';
@@ -25,11 +25,12 @@ export const keys = {
   ctrlC: '\u0003',
 } as const;
 
-export type ControlCall = { action: keyof TaskControl; taskId?: string };
+export type ControlCall = { action: keyof TaskControl; taskId?: string; note?: string };
 
 /** Records what the UI asked of the supervisor; the runner tests cover what it does. */
 export const recordingControl = (calls: ControlCall[], running = () => 0): TaskControl => ({
-  start: (taskId) => calls.push({ action: 'start', taskId }),
+  start: (taskId, options) =>
+    calls.push({ action: 'start', taskId, ...(options?.note ? { note: options.note } : {}) }),
   stop: (taskId) => calls.push({ action: 'stop', taskId }),
   kill: (taskId) => calls.push({ action: 'kill', taskId }),
   restart: (taskId) => calls.push({ action: 'restart', taskId }),
@@ -54,7 +55,10 @@ export type Rendered = ReturnType<typeof render> & {
 };
 
 /** Renders the whole console with a fresh store; ink-testing-library's stdout is 100 columns. */
-export const renderApp = (plan: Plan = testPlan()): Rendered => {
+export const renderApp = (
+  plan: Plan = testPlan(),
+  options: { runs?: RunControl } = {},
+): Rendered => {
   const store = createAppStore(plan);
   const logBook = createLogBook(1000);
   const calls: ControlCall[] = [];
@@ -66,6 +70,7 @@ export const renderApp = (plan: Plan = testPlan()): Rendered => {
       store={store}
       logBook={logBook}
       control={recordingControl(calls)}
+      runs={options.runs}
       onQuit={(policy) => {
         quitCount++;
         quitPolicies.push(policy);

@@ -21,7 +21,8 @@ describe('task table', () => {
     expect(phase3).toBeLessThan(alpha);
     expect(alpha).toBeLessThan(phase4);
     expect(phase4).toBeLessThan(beta);
-    expect(rowOf(frame, 'beta')).toContain('pending');
+    // beta depends on alpha: it waits until alpha is done.
+    expect(rowOf(frame, 'beta')).toContain('waiting');
   });
 
   it('shows status, progress, counts and the failed dates of a run', async () => {
@@ -56,17 +57,18 @@ describe('keys', () => {
   it('moves the selection with j/k and arrows and starts, stops, kills and restarts it', async () => {
     app = renderApp();
     await app.waitForFrame((f) => f.includes('alpha'));
-    await app.press('j', keys.down);
+    // Down twice, up once: alpha@w2. beta waits for alpha, so the keys go to alpha@w2.
+    await app.press('j', keys.down, 'k');
     await app.press(keys.enter, 's', 'x', 'X', 'r');
-    await app.press('k');
+    await app.press(keys.up);
     await app.press(keys.enter);
     expect(app.calls).toEqual([
-      { action: 'start', taskId: 'beta@w1' },
-      { action: 'start', taskId: 'beta@w1' },
-      { action: 'stop', taskId: 'beta@w1' },
-      { action: 'kill', taskId: 'beta@w1' },
-      { action: 'restart', taskId: 'beta@w1' },
       { action: 'start', taskId: 'alpha@w2' },
+      { action: 'start', taskId: 'alpha@w2' },
+      { action: 'stop', taskId: 'alpha@w2' },
+      { action: 'kill', taskId: 'alpha@w2' },
+      { action: 'restart', taskId: 'alpha@w2' },
+      { action: 'start', taskId: 'alpha@w1' },
     ]);
   });
 
@@ -179,11 +181,11 @@ describe('fast typing', () => {
   it('treats keys that arrive in one chunk as separate presses', async () => {
     app = renderApp();
     await app.waitForFrame((f) => f.includes('alpha'));
-    app.stdin.write('\rjj\r');
+    app.stdin.write('\rj\r');
     await app.waitForFrame(() => app!.calls.length === 2);
     expect(app.calls).toEqual([
       { action: 'start', taskId: 'alpha@w1' },
-      { action: 'start', taskId: 'beta@w1' },
+      { action: 'start', taskId: 'alpha@w2' },
     ]);
   });
 });
