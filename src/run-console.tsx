@@ -10,6 +10,7 @@ import { keepJournal } from './runner/journal-keeper.js';
 import { restoreSession } from './runner/restore-session.js';
 import { acquireStateLock } from './runner/state-lock.js';
 import { createScheduler } from './runner/scheduler.js';
+import { planRedactor } from './runner/redaction.js';
 import { App } from './ui/app.js';
 import { enterFullScreen } from './terminal.js';
 
@@ -47,11 +48,13 @@ export const runConsole = async (plan: Plan): Promise<number> => {
   const logBook = createLogBook(plan.settings.logTailLines);
   const warehouse = openPlanWarehouse(plan);
   const poller = warehouse ? createCoveragePoller({ plan, store, warehouse }) : undefined;
+  const redact = planRedactor(plan);
   const supervisor = createSupervisor({
     plan,
     store,
     logBook,
     onTaskEnded: (id) => void poller?.refresh([id]),
+    redact,
   });
   const coverage =
     warehouse && poller
@@ -60,7 +63,7 @@ export const runConsole = async (plan: Plan): Promise<number> => {
   const scheduler = createScheduler({ plan, store, control: supervisor });
   for (const message of restoreSession(plan, store, logBook, supervisor))
     store.getState().noticeShown(message, 'info');
-  const stopJournal = keepJournal(plan.stateDir, store);
+  const stopJournal = keepJournal(plan.stateDir, store, redact);
   // Raw mode before the first frame: a key pressed as soon as the table shows must reach
   // the console, not be echoed by the tty and scroll the screen.
   process.stdin.setRawMode(true);

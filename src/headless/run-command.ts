@@ -10,6 +10,7 @@ import { openPlanWarehouse } from '../runner/open-plan-warehouse.js';
 import { keepJournal } from '../runner/journal-keeper.js';
 import { acquireStateLock } from '../runner/state-lock.js';
 import { coverageReport } from './coverage-report.js';
+import { planRedactor } from '../runner/redaction.js';
 import { formatReport } from './status-command.js';
 
 export type RunOptions = {
@@ -32,7 +33,8 @@ export const runHeadless = async (
   options: RunOptions,
   out: NodeJS.WritableStream,
 ): Promise<number> => {
-  const write = (line: string) => out.write(`${line}\n`);
+  const redact = planRedactor(plan);
+  const write = (line: string) => out.write(`${redact(line)}\n`);
   const lock = options.dryRun ? undefined : acquireStateLock(plan.stateDir);
   if (lock && !lock.ok) {
     process.stderr.write(
@@ -49,9 +51,10 @@ export const runHeadless = async (
     store,
     logBook,
     onTaskEnded: (id) => void poller?.refresh([id]),
+    redact,
   });
   const scheduler = createScheduler({ plan, store, control: supervisor });
-  const stopJournal = options.dryRun ? () => undefined : keepJournal(plan.stateDir, store);
+  const stopJournal = options.dryRun ? () => undefined : keepJournal(plan.stateDir, store, redact);
   const cleanUp = async () => {
     scheduler.dispose();
     supervisor.dispose();

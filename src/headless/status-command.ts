@@ -4,6 +4,7 @@ import { formatRanges } from '../state/date-ranges.js';
 import { createCoveragePoller } from '../runner/coverage-poller.js';
 import { openPlanWarehouse } from '../runner/open-plan-warehouse.js';
 import { coverageReport, statusExitCode } from './coverage-report.js';
+import { planRedactor } from '../runner/redaction.js';
 import type { CoverageReport } from './coverage-report.js';
 
 /**
@@ -33,7 +34,9 @@ export const runStatus = async (
       warehouse.description,
       new Date(),
     );
-    out.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(plan, report));
+    // Error texts can quote connection strings or tokens: nothing secret leaves in the output.
+    const redact = planRedactor(plan);
+    out.write(redact(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(plan, report)));
     return statusExitCode(report);
   } finally {
     await warehouse.close().catch(() => undefined);

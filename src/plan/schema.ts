@@ -180,6 +180,10 @@ export const settingsSchema = z
     stopGraceSeconds: z.number().positive().max(3600).default(10),
     stateDir: z.string().default('.backfill'),
     logTailLines: z.number().int().min(100).max(100_000).default(5000),
+    /** Env var names (globs) whose values are redacted from the screen, journal and JSON. */
+    secretEnv: z
+      .array(z.string().min(1))
+      .default(['*_TOKEN', '*_KEY', '*_PASSWORD', '*_SECRET', '*_CREDENTIALS']),
     /** Tasks the run-all launches at once. */
     concurrency: z.number().int().min(1).max(64).default(4),
     /** Coverage % at which an upstream cell counts as complete (a processor may override). */

@@ -28,13 +28,17 @@ const journalOf = (tasks: Record<TaskId, TaskRuntime>): Journal => ({
  * unwritable folder) is reported once per problem and retried on the next change; the
  * tasks are not touched.
  */
-export const keepJournal = (stateDir: string, store: AppStore): (() => void) => {
+export const keepJournal = (
+  stateDir: string,
+  store: AppStore,
+  redact: (text: string) => string = (text) => text,
+): (() => void) => {
   let lastTasks = store.getState().tasks;
   let lastSignature = signature(lastTasks);
   let lastProblem: string | undefined;
   const write = () => {
     try {
-      writeJournal(stateDir, journalOf(store.getState().tasks));
+      writeJournal(stateDir, journalOf(store.getState().tasks), redact);
       lastProblem = undefined;
     } catch (error) {
       const problem = (error as Error).message;

@@ -56,7 +56,11 @@ export const readJournal = (stateDir: string): JournalRead => {
  * Writes the journal atomically: a fresh file (O_EXCL, never through a symlink) that is
  * fsynced and renamed over the old one, so a crash leaves either the old or the new journal.
  */
-export const writeJournal = (stateDir: string, journal: Journal): void => {
+export const writeJournal = (
+  stateDir: string,
+  journal: Journal,
+  redact: (text: string) => string = (text) => text,
+): void => {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const file = path.join(stateDir, journalName);
   const temporary = `${file}.${process.pid}.tmp`;
@@ -71,7 +75,7 @@ export const writeJournal = (stateDir: string, journal: Journal): void => {
     0o600,
   );
   try {
-    writeSync(fd, JSON.stringify(journal));
+    writeSync(fd, redact(JSON.stringify(journal)));
     fsyncSync(fd);
   } finally {
     closeSync(fd);

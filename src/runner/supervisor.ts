@@ -17,6 +17,7 @@ import { spawnCommand } from './spawn-command.js';
 import { isSameProcess } from './proc-info.js';
 import { exitFromWrapperCode } from './task-wrapper.js';
 import type { JournalTask } from './journal.js';
+import type { Redact } from '../state/redact.js';
 import { runCoordinatorJob } from './coordinator-job.js';
 import type { HttpJobConfig } from './coordinator-job.js';
 
@@ -51,6 +52,8 @@ export type SupervisorOptions = {
   tickMs?: number;
   /** Called once a task's exit is recorded: the coverage tracker re-checks its cells. */
   onTaskEnded?: (taskId: TaskId) => void;
+  /** Removes secret values from every line the console writes or shows. */
+  redact?: Redact;
 };
 
 export type Supervisor = TaskControl & {
@@ -68,6 +71,7 @@ export const createSupervisor = ({
   logBook,
   tickMs = 33,
   onTaskEnded,
+  redact = (text) => text,
 }: SupervisorOptions): Supervisor => {
   const handles = new Map<TaskId, Handle>();
   const graceMs = plan.settings.stopGraceSeconds * 1000;
@@ -76,7 +80,7 @@ export const createSupervisor = ({
   /** Console events go into the task's log file, so the log tells the whole story. */
   const note = (logFile: string, text: string) => {
     try {
-      appendFileSync(logFile, `${consolePrefix} ${text}\n`, { mode: 0o600 });
+      appendFileSync(logFile, `${consolePrefix} ${redact(text)}\n`, { mode: 0o600 });
     } catch {
       // A disk problem shows where the spawn fails; the task itself is unaffected.
     }
@@ -85,7 +89,7 @@ export const createSupervisor = ({
   const ingest = (taskId: TaskId, handle: Handle, lines: string[], batch: TaskOutput[]) => {
     if (lines.length === 0) return;
     for (const line of lines) handle.parser.feed(line);
-    logBook.ring(taskId).append(lines);
+    logBook.ring(taskId).append(lines.map(redact));
     batch.push({ taskId, progress: handle.parser.snapshot() });
   };
 

@@ -198,3 +198,36 @@ describe('supervisor with real processes', () => {
     expect(statSync(path.dirname(task.logFile!)).mode & 0o777).toBe(0o700);
   });
 });
+
+describe('secrets', () => {
+  it('never shows a secret env value in the tail or in the console lines of the log', async () => {
+    const { createRedactor } = await import('../../src/state/redact.js');
+    const secretEnv = { COORDINATOR_TOKEN: 'tok-very-secret-42' };
+    const local = startHarness([
+      {
+        id: 'p',
+        command: [
+          'node',
+          '-e',
+          'console.log("token is", process.env.COORDINATOR_TOKEN)',
+          '{start}',
+          process.env.HOME ?? '',
+        ],
+        env: secretEnv,
+      },
+    ]);
+    const { createSupervisor } = await import('../../src/runner/supervisor.js');
+    const supervisor = createSupervisor({
+      plan: local.plan,
+      store: local.store,
+      logBook: local.logBook,
+      redact: createRedactor([secretEnv]),
+    });
+    supervisor.start('p@w1');
+    await waitFor('exit', () => isFinished(local.task('p').status));
+    expect(local.tail('p').join('\n')).toContain('token is ***');
+    expect(local.tail('p').join('\n')).not.toContain('tok-very-secret-42');
+    supervisor.dispose();
+    local.supervisor.dispose();
+  });
+});
