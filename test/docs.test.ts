@@ -33,7 +33,11 @@ describe('the README keeps up with the code', () => {
   it('has a plan example that the loader accepts', () => {
     const example = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     const plan = parsePlan(example, '/plans/backfill.yaml');
-    expect(plan.tasks.map((t) => t.id)).toEqual(['team_offense_game_summary@2021-22']);
+    expect(plan.tasks.map((t) => t.id)).toEqual([
+      'team_offense_game_summary@2021-22',
+      'player_prop_predictions@2021-22',
+    ]);
+    expect(plan.processors[1]?.kind).toBe('http');
     expect(plan.settings.coverage.liveSeconds).toBe(10);
   });
 
