@@ -21,6 +21,9 @@ export type SqliteReader = {
   close(): Promise<void>;
 };
 
+/** Time a new reader process may take to start (node and better-sqlite3 load) on a busy machine. */
+const readerStartAllowanceMs = 5_000;
+
 type Request = {
   id: number;
   sql: string;
@@ -119,9 +122,12 @@ export const createSqliteReader = (folder: string, busyTimeoutMs: number): Sqlit
     if (!request) return;
     running = request;
     // The clock starts when the query reaches the reader, not when it was queued: one
-    // runaway query must not time out the quick ones waiting behind it.
-    request.timer = setTimeout(() => onTimeout(request, request.timeoutMs), request.timeoutMs);
+    // runaway query must not time out the quick ones waiting behind it. Starting a fresh
+    // reader (first query, or after a runaway was killed) is not the query's time either.
+    const fresh = child === undefined;
     child ??= startChild();
+    const allowance = request.timeoutMs + (fresh ? readerStartAllowanceMs : 0);
+    request.timer = setTimeout(() => onTimeout(request, request.timeoutMs), allowance);
     // A failed send means the reader just died; its 'exit' event rejects the request.
     child.send({ id: request.id, sql: request.sql, params: request.params }, () => undefined);
   };

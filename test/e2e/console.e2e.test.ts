@@ -170,7 +170,8 @@ describe('tasks outlive the console', () => {
     term.keys('l');
     await waitFor('the console to exit', () => term!.exitStatus() !== undefined);
     expect(term.exitStatus()).toBe(0);
-    expect(term.screen()).toContain('1 task left running');
+    // tmux may see the exit before it has read the last output: wait for the words.
+    await term.waitForScreen((s) => s.includes('1 task left running'), 'the words on the way out');
     expect(isAlive(pid)).toBe(true);
     process.kill(-pid, 'SIGKILL');
   });

@@ -46,7 +46,12 @@ describe('running the whole demo plan from the console', () => {
     expect(first).toMatch(/not launched/);
     expect(completeCells(first)).toBeLessThan(27);
     term.keys('m');
-    const gaps = await term.waitForScreen((s) => s.includes('PROCESSOR'), 'the coverage matrix');
+    // Task exits queue coverage queries; read the matrix once they have all answered.
+    const gaps = await term.waitForScreen(
+      (s) => s.includes('PROCESSOR') && !/refreshing \d/.test(s),
+      'the coverage matrix, refreshed',
+      30_000,
+    );
     expect(gaps).toMatch(/team_defense_zone_analysis\s+4[0-4]\/45/);
 
     // The demo fails some dates on a first attempt only; a crash upstream may need a second pass.
