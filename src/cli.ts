@@ -50,6 +50,19 @@ const main = async (): Promise<number> => {
       return runStatus(loadOrExit(args.plan), args.json, process.stdout);
     case 'run': {
       const plan = loadOrExit(args.plan);
+      // A typo in an id must not read as "nothing to do, all fine".
+      const unknown = [
+        ...(args.only ?? [])
+          .filter((id) => !plan.processors.some((p) => p.id === id))
+          .map((id) => `processor "${id}"`),
+        ...(args.windows ?? [])
+          .filter((id) => !plan.windows.some((w) => w.id === id))
+          .map((id) => `window "${id}"`),
+      ];
+      if (unknown.length > 0) {
+        process.stderr.write(`backfill-console: unknown ${unknown.join(', ')} in ${plan.file}\n`);
+        return 2;
+      }
       return runHeadless(
         plan,
         { mode: args.mode, processors: args.only, windows: args.windows, dryRun: args.dryRun },

@@ -69,7 +69,7 @@ export const runHeadless = async (
       processors: options.processors,
       windows: options.windows,
     });
-    printPreview(preview, write);
+    printPreview(preview, write, options.dryRun);
     if (options.dryRun) return 0;
     if (preview.steps.length === 0) {
       // Nothing to run is success only when everything in scope is already complete.
@@ -108,11 +108,14 @@ export const runHeadless = async (
       }
     };
 
+    // The run's steps as last seen: the held ones and why are reported after the run ends.
+    let lastSteps: NonNullable<ReturnType<typeof store.getState>['run']>['steps'] = [];
     scheduler.start(preview);
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
         printNew();
         const state = store.getState();
+        if (state.run) lastSteps = state.run.steps;
         const busy = Object.values(state.tasks).some((t) => isActive(t.status));
         if (!state.run && !busy) {
           clearInterval(timer);
@@ -124,6 +127,9 @@ export const runHeadless = async (
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
 
+    for (const step of lastSteps) {
+      if (step.state === 'held') write(`[${step.taskId}] ── ${step.reason ?? 'not launched'}`);
+    }
     const touched = preview.steps.map((s) => s.taskId);
     await poller?.refresh(touched);
     const state = store.getState();
@@ -153,9 +159,9 @@ export const runHeadless = async (
   }
 };
 
-const printPreview = (preview: RunPreview, write: (line: string) => void) => {
+const printPreview = (preview: RunPreview, write: (line: string) => void, dryRun: boolean) => {
   write(
-    `dry run (${preview.mode}): ${preview.steps.length} task${preview.steps.length === 1 ? '' : 's'} to run, ${preview.skipped.length} skipped`,
+    `${dryRun ? 'dry run' : 'plan'} (${preview.mode}): ${preview.steps.length} task${preview.steps.length === 1 ? '' : 's'} to run, ${preview.skipped.length} skipped`,
   );
   preview.steps.forEach((step, index) => {
     write(

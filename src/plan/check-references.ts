@@ -19,6 +19,9 @@ export const checkReferences = (plan: ParsedPlan): ReferenceProblem[] => {
   duplicates(plan.processors, 'processors');
 
   const phaseIds = new Set(plan.phases.map((p) => p.id));
+  const phaseOrder = plan.phases.map((p) => p.id);
+  const phaseIndex = (processorId: string) =>
+    phaseOrder.indexOf(plan.processors.find((p) => p.id === processorId)?.phase ?? '');
   const processorIds = new Set(plan.processors.map((p) => p.id));
   plan.processors.forEach((processor, index) => {
     if (!phaseIds.has(processor.phase)) {
@@ -32,6 +35,11 @@ export const checkReferences = (plan: ParsedPlan): ReferenceProblem[] => {
         problems.push({
           path: ['processors', index, 'dependsOn', depIndex],
           message: `unknown processor "${dependency}"`,
+        });
+      } else if (phaseIndex(dependency) > phaseIndex(processor.id)) {
+        problems.push({
+          path: ['processors', index, 'dependsOn', depIndex],
+          message: `"${dependency}" is in a later phase; phases run in the order listed`,
         });
       } else if (dependency === processor.id) {
         problems.push({

@@ -60,6 +60,8 @@ const decide = (
   const state = cellState(cell);
   const counts = cell?.expected !== undefined ? `${cell.covered}/${cell.expected} dates` : '';
   if (mode !== 'everything' && state === CellState.complete) return { skip: `complete: ${counts}` };
+  // A failed query keeps its last answer for reference; gaps from it may be stale.
+  if (mode === 'gaps' && state === CellState.error) return { skip: gapsUnknown(state) };
   if (processor.kind === 'http') {
     const dates = mode === 'gaps' ? [...(cell?.missing ?? [])] : [...(cell?.expectedDates ?? [])];
     if (mode === 'gaps' && dates.length === 0) return { skip: gapsUnknown(state) };

@@ -79,8 +79,13 @@ export const createScheduler = ({
     if (!run || run.paused) return;
     const running = run.steps.some((s) => s.state === 'launched');
     const waiting = run.steps.some((s) => s.state === 'queued');
+    // A held step may still become ready while tasks run or coverage answers are on the way.
+    const refreshing = Object.values(state.coverage).some((c) => c.refreshing);
     const heldOnRunning = run.steps.some(
-      (s) => s.state === 'held' && !s.reason?.startsWith('not launched') && activeCount() > 0,
+      (s) =>
+        s.state === 'held' &&
+        !s.reason?.startsWith('not launched') &&
+        (activeCount() > 0 || refreshing),
     );
     if (running || waiting || heldOnRunning) return;
     const done = run.steps.filter((s) => s.state === 'done').length;

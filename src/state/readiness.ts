@@ -26,6 +26,15 @@ export const readinessOf = (
     const upstreamProcessor = plan.processors.find((p) => p.id === dependency);
     const threshold = upstreamProcessor?.readyThreshold ?? plan.settings.readyThreshold;
     const cell = state.coverage[upstreamId];
+    // An upstream that just ended is judged by the coverage asked after it ended, not before.
+    const staleCell =
+      cell !== undefined &&
+      upstream?.endedAt !== undefined &&
+      (cell.refreshing || cell.refreshedAt === undefined || cell.refreshedAt < upstream.endedAt);
+    if (staleCell) {
+      waits.push(`${dependency} ${windowId}: checking its coverage`);
+      continue;
+    }
     const counted =
       cell && cell.error === undefined && cell.covered !== undefined && cell.expected !== undefined;
     if (counted && coverageAtLeast(cell.covered ?? 0, cell.expected ?? 0, threshold)) continue;
@@ -45,5 +54,6 @@ export const readinessOf = (
   return { ready: false, reason: `waiting for ${waits.join('; ')}`, failedUpstream };
 };
 
+/** In integers: 58/100 at 58 % must pass, which (58 / 100) * 100 does not. */
 const coverageAtLeast = (covered: number, expected: number, thresholdPercent: number): boolean =>
-  expected === 0 || (covered / expected) * 100 >= thresholdPercent;
+  expected === 0 || covered * 100 >= thresholdPercent * expected;

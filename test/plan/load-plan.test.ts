@@ -117,11 +117,25 @@ describe('parsePlan', () => {
     expect(problemsOf(valid.replace('phase: "4"', 'phase: "9"'))[0]?.message).toMatch(
       /unknown phase "9"/,
     );
-    const cyclic = valid.replace(
+    // Both in phase 4, each waiting for the other.
+    const cyclic = valid
+      .replace('    phase: "3"', '    phase: "4"')
+      .replace(
+        '    command: [".venv/bin/python", "y.py"]',
+        '    command: [".venv/bin/python", "y.py"]\n    dependsOn: [team_defense_zone_analysis]',
+      );
+    expect(problemsOf(cyclic)[0]?.message).toMatch(/dependency cycle/);
+  });
+
+  it('rejects a dependency on a processor of a later phase', () => {
+    const backwards = valid.replace(
       '    command: [".venv/bin/python", "y.py"]',
       '    command: [".venv/bin/python", "y.py"]\n    dependsOn: [team_defense_zone_analysis]',
     );
-    expect(problemsOf(cyclic)[0]?.message).toMatch(/dependency cycle/);
+    expect(problemsOf(backwards)[0]).toMatchObject({
+      field: 'processors[1].dependsOn[0]',
+      message: '"team_defense_zone_analysis" is in a later phase; phases run in the order listed',
+    });
   });
 
   it('reports a YAML syntax error with its line', () => {
