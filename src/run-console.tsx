@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeSync } from 'node:fs';
 import { render } from 'ink';
 import type { Plan } from './plan/index.js';
 import { createAppStore } from './state/store.js';
@@ -93,6 +93,10 @@ export const runConsole = async (plan: Plan): Promise<number> => {
         process.kill(process.pid, 'SIGKILL');
       }
       instance.unmount();
+      // Ink may still flush its last frame after unmount(); leave the alternate screen only
+      // after that, or the frame lands on (and erases) what we print below.
+      await instance.waitUntilExit().catch(() => undefined);
+      await new Promise((resolve) => setImmediate(resolve));
       restoreScreen();
       if (policy === 'leave' && running > 0) {
         process.stdout.write(
@@ -103,6 +107,18 @@ export const runConsole = async (plan: Plan): Promise<number> => {
     })();
   };
 
+  // A bug must not leave a blank alternate screen or lose the tasks: restore the terminal,
+  // say what happened, and leave the tasks running for the next console.
+  const crash = (error: unknown) => {
+    if (!terminalGone) restoreScreen();
+    process.stderr.write(
+      `backfill-console crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n` +
+        `Running tasks keep running and logging in ${plan.stateDir}/logs; start the console again to re-attach.\n`,
+    );
+    lock.release();
+    process.exit(1);
+  };
+
   const instance = render(
     <App
       store={store}
@@ -110,6 +126,7 @@ export const runConsole = async (plan: Plan): Promise<number> => {
       control={supervisor}
       coverage={coverage}
       runs={scheduler}
+      onError={(error) => crash(error)}
       onQuit={(policy) => quit(policy)}
     />,
     {
@@ -133,7 +150,9 @@ export const runConsole = async (plan: Plan): Promise<number> => {
   process.on('SIGINT', () => quit('stop', 130));
   process.on('SIGTERM', () => quit('stop', 143));
   process.on('SIGHUP', () => {
-    terminalGone = true;
+    // SIGHUP usually means the terminal closed, but it may be a plain `kill -HUP`: only a
+    // terminal that no longer takes a write is treated as gone.
+    terminalGone = !terminalAnswers();
     quit('leave', 129);
   });
   const onTerminalError = (error: NodeJS.ErrnoException) => {
@@ -144,19 +163,20 @@ export const runConsole = async (plan: Plan): Promise<number> => {
   };
   process.stdout.on('error', onTerminalError);
   process.stdin.on('error', onTerminalError);
-  // A bug must not leave a blank alternate screen or lose the tasks: restore the terminal,
-  // say what happened, and leave the tasks running for the next console.
-  const crash = (error: unknown) => {
-    if (!terminalGone) restoreScreen();
-    process.stderr.write(
-      `backfill-console crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n` +
-        `Running tasks keep running and logging in ${plan.stateDir}/logs; start the console again to re-attach.\n`,
-    );
-    lock.release();
-    process.exit(1);
-  };
+  // Ink rejects its exit promise when rendering fails outside a component.
+  instance.waitUntilExit().catch(crash);
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
   process.on('exit', restoreScreen);
   return exited;
+};
+
+/** A no-op write to the terminal: fails with EIO once the tty has hung up. */
+const terminalAnswers = (): boolean => {
+  try {
+    writeSync(1, '\u001b[0m');
+    return true;
+  } catch {
+    return false;
+  }
 };

@@ -48,7 +48,12 @@ export const progressPatternsSchema = z
 export const windowSchema = z
   .object({ id, start: isoDate, end: isoDate, title: z.string().optional() })
   .strict()
-  .refine((w) => w.end >= w.start, { message: 'end is before start', path: ['end'] });
+  .refine((w) => w.end >= w.start, {
+    message: 'end is before start',
+    path: ['end'],
+    // Only once both dates are valid: an impossible date is one error, not two.
+    when: (payload) => payload.issues.length === 0,
+  });
 
 export const phaseSchema = z
   .object({ id: z.string().min(1), title: z.string().optional() })

@@ -4,7 +4,8 @@ import type { LogRing } from '../state/log-ring.js';
 /** How far back from the end of a failed run's log to look for what went wrong. */
 const lookBackLines = 200;
 
-const errorPattern = /\b(error|exception|failed|fatal)\b|❌|Traceback/i;
+const errorPattern =
+  /\b(error|exception|failed|fatal)\b|❌|Traceback|not found|Permission denied|cannot execute/i;
 const consolePrefix = '[backfill-console]';
 
 /**

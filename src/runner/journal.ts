@@ -11,7 +11,22 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type { TaskId } from '../plan/types.js';
+import { z } from 'zod';
 import type { TaskRuntime } from '../state/tasks-slice.js';
+import { TaskStatus } from '../state/task-status.js';
+
+const journalTaskSchema = z.looseObject({
+  status: z.enum(Object.values(TaskStatus) as [string, ...string[]]),
+  attempt: z.number().int().min(0),
+  progress: z.looseObject({
+    succeeded: z.number(),
+    failed: z.number(),
+    skipped: z.number(),
+    failedDates: z.array(z.string()),
+  }),
+  pid: z.number().int().positive().optional(),
+  logFile: z.string().optional(),
+});
 
 /** What survives the console: enough to show history and to re-attach to running tasks. */
 export type JournalTask = Omit<TaskRuntime, 'killAt'> & {
@@ -27,7 +42,8 @@ const journalName = 'journal.json';
 
 export type JournalRead =
   | { kind: 'none' }
-  | { kind: 'ok'; journal: Journal }
+  /** `dropped`: entries that were not usable task records (kept out of the store). */
+  | { kind: 'ok'; journal: Journal; dropped: string[] }
   /** The journal could not be read; it was moved aside to `keptAs` for inspection. */
   | { kind: 'corrupt'; keptAs: string; problem: string };
 
@@ -44,7 +60,14 @@ export const readJournal = (stateDir: string): JournalRead => {
     if (parsed.version !== 1 || typeof parsed.tasks !== 'object' || parsed.tasks === null) {
       throw new Error('not a version 1 journal');
     }
-    return { kind: 'ok', journal: parsed as Journal };
+    // Each entry is checked: one hand-edited or half-written record must not break the screen.
+    const tasks: Record<TaskId, JournalTask> = {};
+    const dropped: string[] = [];
+    for (const [taskId, entry] of Object.entries(parsed.tasks as Record<string, unknown>)) {
+      if (journalTaskSchema.safeParse(entry).success) tasks[taskId] = entry as JournalTask;
+      else dropped.push(taskId);
+    }
+    return { kind: 'ok', journal: { ...(parsed as Journal), tasks }, dropped };
   } catch (error) {
     const keptAs = path.join(stateDir, `journal.corrupt-${Date.now()}.json`);
     renameSync(file, keptAs);

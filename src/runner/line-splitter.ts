@@ -142,17 +142,29 @@ export const createLineSplitter = ({
     if (start < text.length) appendSegment(text.slice(start), hasControl);
   };
 
+  // After flush() ended a line that had no newline, the newline that may follow later (the
+  // console's own note starts with one) ends that same line, not a new empty one.
+  let flushedPartial = false;
+
   return {
     push(chunk) {
       const out: string[] = [];
+      let bytes = chunk;
+      if (flushedPartial && bytes.length > 0) {
+        if (bytes[0] === 0x0a) bytes = bytes.subarray(1);
+        flushedPartial = false;
+      }
       // stream: true holds back a character split across chunks until its last byte arrives.
-      splitText(decoder.decode(chunk, { stream: true }), out);
+      splitText(decoder.decode(bytes, { stream: true }), out);
       return out;
     },
     flush() {
       const out: string[] = [];
       splitText(decoder.decode(), out);
-      if (pending !== '' || dropped > 0) endLine(out);
+      if (pending !== '' || dropped > 0) {
+        endLine(out);
+        flushedPartial = true;
+      }
       startOver();
       return out;
     },

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import path from 'node:path';
 import type { Plan } from '../plan/types.js';
 import type { AppStore } from '../state/store.js';
 import type { LogBook } from '../state/log-book.js';
@@ -25,9 +26,15 @@ export const restoreSession = (
   if (read.kind === 'none') return [];
   if (read.kind === 'corrupt') {
     return [
-      `the state journal could not be read (${read.problem}); kept as ${read.keptAs}; starting clean`,
+      `starting clean: unreadable journal kept as ${path.basename(read.keptAs)} (${read.problem})`,
     ];
   }
+  const notices =
+    read.dropped.length > 0
+      ? [
+          `ignored ${read.dropped.length} unreadable journal entr${read.dropped.length > 1 ? 'ies' : 'y'}: ${read.dropped.join(', ')}`,
+        ]
+      : [];
   const known = new Set(plan.tasks.map((t) => t.id));
   let attached = 0;
   for (const [taskId, task] of Object.entries(read.journal.tasks)) {
@@ -45,9 +52,9 @@ export const restoreSession = (
       .filter((id) => known.has(id))
       .map((taskId) => ({ taskId, progress: store.getState().tasks[taskId]!.progress })),
   );
-  return attached > 0
-    ? [`re-attached to ${attached} task${attached > 1 ? 's' : ''} left running`]
-    : [];
+  if (attached > 0)
+    notices.push(`re-attached to ${attached} task${attached > 1 ? 's' : ''} left running`);
+  return notices;
 };
 
 const readTail = (file: string): string[] => {

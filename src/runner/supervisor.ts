@@ -1,4 +1,13 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { Plan, TaskId } from '../plan/types.js';
 import { substituteArgv } from '../plan/substitute.js';
@@ -80,7 +89,9 @@ export const createSupervisor = ({
   /** Console events go into the task's log file, so the log tells the whole story. */
   const note = (logFile: string, text: string) => {
     try {
-      appendFileSync(logFile, `${consolePrefix} ${redact(text)}\n`, { mode: 0o600 });
+      // A task's last line may have no newline yet: the console's line must not join it.
+      const separator = endsWithNewline(logFile) ? '' : '\n';
+      appendFileSync(logFile, `${separator}${consolePrefix} ${redact(text)}\n`, { mode: 0o600 });
     } catch {
       // A disk problem shows where the spawn fails; the task itself is unaffected.
     }
@@ -139,7 +150,18 @@ export const createSupervisor = ({
     onTaskEnded?.(taskId);
     // Grandchildren that outlive the leader belong to the task: take them down too.
     if (!handle.job && isGroupAlive(handle.pid)) {
-      await (handle.stop ?? terminateGroup(handle.pid, graceMs)).done;
+      if (!handle.stop) {
+        note(
+          handle.logFile,
+          `processes left in group ${handle.pid}: SIGTERM, SIGKILL in ${graceMs / 1000} s`,
+        );
+      }
+      const stop =
+        handle.stop ??
+        terminateGroup(handle.pid, graceMs, () =>
+          note(handle.logFile, `grace period over: SIGKILL to process group ${handle.pid}`),
+        );
+      await stop.done;
     }
     drain(taskId, handle, handle.tailer.finish());
     handle.tailer.close();
@@ -408,4 +430,21 @@ const everyDay = (start: string, end: string): string[] => {
     days.push(day.toISOString().slice(0, 10));
   }
   return days;
+};
+
+/** Whether a file is empty or ends with a newline (read of its last byte only). */
+const endsWithNewline = (file: string): boolean => {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    if (size === 0) return true;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } catch {
+    return true;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 };

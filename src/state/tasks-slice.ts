@@ -86,7 +86,13 @@ export const statusOnExit = (
   }
   if (stopped) return { status: TaskStatus.killed, reason: `stopped, exit ${exit.exitCode}` };
   if (exit.exitCode !== 0) {
-    const why = exit.lastError ? `: ${exit.lastError}` : '';
+    const shell =
+      exit.exitCode === 127
+        ? ' (command not found)'
+        : exit.exitCode === 126
+          ? ' (cannot execute)'
+          : '';
+    const why = exit.lastError ? `: ${exit.lastError}` : shell;
     return { status: TaskStatus.failed, reason: `exit ${exit.exitCode}${why}` };
   }
   const failed = failureCount(task.progress);

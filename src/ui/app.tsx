@@ -13,6 +13,7 @@ import { CoverageMatrix } from './coverage-matrix.js';
 import { Footer } from './footer.js';
 import { Header } from './header.js';
 import { HelpOverlay } from './help-overlay.js';
+import { ErrorBoundary } from './error-boundary.js';
 import { RunPreviewOverlay } from './run-preview.js';
 import { computeLayout, minColumns, minRows } from './layout.js';
 import { LogArea } from './log-area.js';
@@ -30,17 +31,30 @@ export type AppProps = {
   coverage?: CoverageControl;
   runs?: RunControl;
   onQuit: (policy: 'stop' | 'leave') => void;
+  /** Told about a bug in a component, after the boundary has shown it. */
+  onError?: (error: Error) => void;
   paint?: Paint;
 };
 
-export const App = ({ store, logBook, control, coverage, runs, onQuit, paint }: AppProps) => {
+export const App = ({
+  store,
+  logBook,
+  control,
+  coverage,
+  runs,
+  onQuit,
+  onError,
+  paint,
+}: AppProps) => {
   const services = useMemo(
     () => ({ store, logBook, paint: paint ?? createPaint() }),
     [store, logBook, paint],
   );
   return (
     <ServicesContext.Provider value={services}>
-      <Screen control={control} coverage={coverage} runs={runs} onQuit={onQuit} />
+      <ErrorBoundary onError={onError}>
+        <Screen control={control} coverage={coverage} runs={runs} onQuit={onQuit} />
+      </ErrorBoundary>
     </ServicesContext.Provider>
   );
 };
@@ -58,6 +72,7 @@ const Screen = ({
   const focus = useAppState((s) => s.focus);
   const splitView = useAppState((s) => s.splitView);
   const view = useAppState((s) => s.view);
+  const confirm = useAppState((s) => s.confirm);
   // A string key keeps the selector's result stable between renders.
   const splitKey = useAppState((s) =>
     s.splitView ? splitTaskIds(s).join('\n') : (s.selectedTaskId ?? ''),
@@ -101,10 +116,12 @@ const Screen = ({
 
   if (layout.tooSmall) {
     return (
-      <Box height={layout.frameRows}>
+      <Box height={layout.frameRows} flexDirection="column">
+        <Text wrap="truncate">Terminal too small · q quits</Text>
         <Text wrap="truncate">
-          Terminal too small ({columns}x{rows}); needs {minColumns}x{minRows}. q quits.
+          {columns}x{rows}, needs {minColumns}x{minRows}
         </Text>
+        {mode === Mode.confirm && confirm ? <Text wrap="wrap">{confirm.prompt}</Text> : null}
       </Box>
     );
   }

@@ -48,12 +48,17 @@ export const tableColumns = (width: number): Columns => {
 const ellipsis = (text: string, width: number): string =>
   text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 
+/**
+ * Seconds until SIGKILL, from the real time of drawing: the table's 1 s clock may be up to a
+ * second old when a stop starts, which would show one second more than the grace period.
+ */
+const countdown = (killAt: number, now: number): number =>
+  Math.max(0, Math.ceil((killAt - Math.max(now, Date.now())) / 1000));
+
 export const statusText = (task: TaskRuntime, now: number): string => {
   switch (task.status) {
     case TaskStatus.stopping:
-      return task.killAt
-        ? `stopping ${Math.max(0, Math.ceil((task.killAt - now) / 1000))}s`
-        : 'killing';
+      return task.killAt ? `stopping ${countdown(task.killAt, now)}s` : 'killing';
     case TaskStatus.failed:
       return task.exitCode !== undefined ? `failed (${task.exitCode})` : 'failed to start';
     case TaskStatus.killed:

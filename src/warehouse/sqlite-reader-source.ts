@@ -71,7 +71,12 @@ const syncAttachments = (sql) => {
   for (const name of missing) {
     const ino = inodeOf(name);
     if (ino === undefined) continue;
-    db.prepare('ATTACH DATABASE ? AS ' + quote(name)).run(fileOf(name));
+    try {
+      db.prepare('ATTACH DATABASE ? AS ' + quote(name)).run(fileOf(name));
+    } catch (error) {
+      error.message += ' (' + fileOf(name) + ')';
+      throw error;
+    }
     attached.set(name, ino);
   }
 };
@@ -86,6 +91,10 @@ process.on('message', (request) => {
     const rows = statement.raw(true).all(request.params);
     reply({ id: request.id, values: rows.map((row) => row[0]) });
   } catch (error) {
+    // SQLite does not say which attached file is broken: name the candidates.
+    if (error && error.code === 'SQLITE_NOTADB') {
+      error.message += ' (attached: ' + [...attached.keys()].map(fileOf).join(', ') + ')';
+    }
     reply({ id: request.id, error: errorOf(error) });
   }
 });

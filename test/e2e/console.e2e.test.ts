@@ -160,7 +160,14 @@ describe('tasks outlive the console', () => {
 
   it('leaves tasks running on "l" at the quit question', async () => {
     const { file } = writePlan();
-    term = startTmux(['node', path.join(root, 'bin/backfill-console.js'), '--plan', file]);
+    // A shell keeps the pane open after the console exits, so its last words stay readable.
+    term = startTmux([
+      'sh',
+      '-c',
+      'node "$0" --plan "$1"; echo "console exit=$?"; sleep 30',
+      path.join(root, 'bin/backfill-console.js'),
+      file,
+    ]);
     await term.waitForScreen((s) => s.includes('slowpoke'), 'the task table');
     term.keys('Enter');
     const running = await term.waitForScreen((s) => /pid \d+/.test(s), 'a running task');
@@ -168,10 +175,12 @@ describe('tasks outlive the console', () => {
     term.keys('q');
     await term.waitForScreen((s) => s.includes('l leave it running and quit'), 'the quit question');
     term.keys('l');
-    await waitFor('the console to exit', () => term!.exitStatus() !== undefined);
-    expect(term.exitStatus()).toBe(0);
-    // tmux may see the exit before it has read the last output: wait for the words.
-    await term.waitForScreen((s) => s.includes('1 task left running'), 'the words on the way out');
+    const after = await term.waitForScreen(
+      (s) => s.includes('console exit='),
+      'the console to exit',
+    );
+    expect(after).toContain('console exit=0');
+    expect(after).toContain('1 task left running');
     expect(isAlive(pid)).toBe(true);
     process.kill(-pid, 'SIGKILL');
   });

@@ -73,8 +73,9 @@ export const startTmux = (
     },
     /** The exit status once the program has ended, else undefined. */
     exitStatus: (): number | undefined => {
+      // tmux marks the pane dead a moment before it knows the status: no status, no answer.
       const [dead, status] = paneInfo();
-      return dead === '1' ? Number(status) : undefined;
+      return dead === '1' && status !== undefined && status !== '' ? Number(status) : undefined;
     },
     panePid: () => Number(paneInfo()[2]),
     stderr: () => {
