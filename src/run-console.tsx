@@ -13,6 +13,7 @@ import { createScheduler } from './runner/scheduler.js';
 import { planRedactor } from './runner/redaction.js';
 import { App } from './ui/app.js';
 import { enterFullScreen } from './terminal.js';
+import { createScreenWriter } from './ui/screen-writer.js';
 
 type QuitPolicy = 'stop' | 'leave';
 
@@ -68,6 +69,7 @@ export const runConsole = async (plan: Plan): Promise<number> => {
   // the console, not be echoed by the tty and scroll the screen.
   process.stdin.setRawMode(true);
   const restoreScreen = enterFullScreen(process.stdout);
+  const screen = createScreenWriter(process.stdout);
 
   let quitting: Promise<void> | undefined;
   let terminalGone = false;
@@ -130,14 +132,12 @@ export const runConsole = async (plan: Plan): Promise<number> => {
       onQuit={(policy) => quit(policy)}
     />,
     {
+      // Ink hands whole frames to the screen writer, which rewrites only the changed rows.
+      stdout: screen.sink,
+      stdin: process.stdin,
+      debug: true,
       exitOnCtrlC: false,
-      patchConsole: true,
-      // The ingest tick is 33 ms; a 30 fps cap would draw only every second tick.
-      maxFps: 60,
-      // Ink 6.8's incremental renderer moves the cursor up one row too few when the frame
-      // ends with a newline (any frame shorter than the terminal), so every redraw lands one
-      // row low and the top row goes stale. The standard renderer erases line by line.
-      incrementalRendering: false,
+      patchConsole: false,
     },
   );
 

@@ -17,6 +17,7 @@ export const progressBar = (
   filled: string,
   empty: string,
 ): string => {
+  if (width <= 0) return '';
   const clamped = Math.min(1, Math.max(0, fraction));
   const full = Math.round(clamped * width);
   return filled.repeat(full) + empty.repeat(width - full);

@@ -90,7 +90,7 @@ export const taskRowText = (
     `${selected ? '›' : ' '}${symbol} ${padWidth(ellipsis(task.processorId, columns.name - 4), columns.name - 3)}`,
     padWidth(task.windowId, columns.window),
     paint.status(runtime.status, padWidth(pending || statusText(runtime, now), columns.status)),
-    pace.fraction === undefined
+    pace.fraction === undefined || columns.bar === 0
       ? ' '.repeat(columns.bar)
       : paint.status(
           runtime.status,

@@ -43,7 +43,7 @@ export const groupMembers = (pgid: number): number[] => {
 export const consolePidOf = (stateDir: string): number =>
   (JSON.parse(readFileSync(path.join(stateDir, 'console.lock'), 'utf8')) as { pid: number }).pid;
 
-type Terminal = { panePid: () => number };
+type Terminal = { panePid: () => number; exitStatus: () => number | undefined };
 
 const tmuxSocketDir = () =>
   path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`);
@@ -84,9 +84,9 @@ export const tmuxFormat = (term: Terminal, format: string): string =>
 export const exitStatusOf = async (term: Terminal, deadlineMs = 15_000): Promise<number> => {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
-    const [dead, status] = tmuxFormat(term, '#{pane_dead} #{pane_dead_status}').split(' ');
-    if (dead === '1' && status) return Number(status);
-    if (Date.now() > deadline) throw new Error(`no exit status (pane dead: ${dead})`);
+    const status = term.exitStatus();
+    if (status !== undefined) return status;
+    if (Date.now() > deadline) throw new Error('no exit status');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 };

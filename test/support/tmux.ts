@@ -18,7 +18,10 @@ export const startTmux = (
   // CI=true makes Ink skip live frames; the console under test must draw like it does for a person.
   const stderrFile = `/tmp/${socket}.stderr`;
   // stderr goes to a file: what the program says there explains a failed test.
-  const shellCommand = `${['env', '-u', 'CI', 'TERM=xterm-256color', ...command].map(quote).join(' ')} 2>${stderrFile}`;
+  const statusFile = `/tmp/${socket}.status`;
+  // A shell runs the program and writes its exit status to a file: tmux 3.3 can mark a pane
+  // dead without ever reporting the status (the process left as a zombie).
+  const shellCommand = `${['env', '-u', 'CI', 'TERM=xterm-256color', ...command].map(quote).join(' ')} 2>${stderrFile}; echo $? > ${statusFile}`;
   tmux(
     'new-session',
     '-d',
@@ -73,9 +76,12 @@ export const startTmux = (
     },
     /** The exit status once the program has ended, else undefined. */
     exitStatus: (): number | undefined => {
-      // tmux marks the pane dead a moment before it knows the status: no status, no answer.
-      const [dead, status] = paneInfo();
-      return dead === '1' && status !== undefined && status !== '' ? Number(status) : undefined;
+      try {
+        const text = readFileSync(statusFile, 'utf8').trim();
+        return text === '' ? undefined : Number(text);
+      } catch {
+        return undefined;
+      }
     },
     panePid: () => Number(paneInfo()[2]),
     stderr: () => {

@@ -189,3 +189,27 @@ describe('fast typing', () => {
     ]);
   });
 });
+
+describe('narrow terminals', () => {
+  it('draws a running task with progress at 90 columns, where the bar column is dropped', async () => {
+    const { taskRowText, tableColumns } = await import('../../src/ui/task-columns.js');
+    const { createPaint } = await import('../../src/ui/paint.js');
+    const { Chalk } = await import('chalk');
+    const runtime = {
+      status: 'running' as const,
+      attempt: 1,
+      startedAt: Date.now() - 10_000,
+      progress: { ...emptyProgress, index: 5, total: 10, succeeded: 4 },
+    };
+    const columns = tableColumns(90);
+    expect(columns.bar).toBe(0);
+    const row = taskRowText(
+      { id: 'alpha@w1', processorId: 'alpha', windowId: 'w1', phaseId: '3' },
+      runtime,
+      columns,
+      Date.now(),
+      createPaint(new Chalk({ level: 0 })),
+    );
+    expect(row).toContain('5/10');
+  });
+});
