@@ -2,6 +2,7 @@ import { closeSync, openSync } from 'node:fs';
 import { execa } from 'execa';
 import type { ResultPromise } from 'execa';
 import { resolveCommand } from './resolve-command.js';
+import { appendFlags } from './append-file.js';
 import { processStartTime } from './proc-info.js';
 import { wrapperArgv } from './task-wrapper.js';
 
@@ -23,7 +24,7 @@ export const spawnCommand = (
   if (!resolved.ok) return resolved;
   let fd: number;
   try {
-    fd = openSync(options.logFile, 'a', 0o600);
+    fd = openSync(options.logFile, appendFlags, 0o600);
   } catch (error) {
     return {
       ok: false,

@@ -1,5 +1,4 @@
 import {
-  appendFileSync,
   closeSync,
   existsSync,
   fstatSync,
@@ -22,6 +21,7 @@ import type { LogTailer } from './log-tailer.js';
 import { createProgressParser } from './progress-parser.js';
 import { logFileName } from './log-files.js';
 import { lastErrorLine } from './error-hint.js';
+import { appendToOwnFile } from './append-file.js';
 import { spawnCommand } from './spawn-command.js';
 import { isSameProcess } from './proc-info.js';
 import { exitFromWrapperCode } from './task-wrapper.js';
@@ -91,7 +91,7 @@ export const createSupervisor = ({
     try {
       // A task's last line may have no newline yet: the console's line must not join it.
       const separator = endsWithNewline(logFile) ? '' : '\n';
-      appendFileSync(logFile, `${separator}${consolePrefix} ${redact(text)}\n`, { mode: 0o600 });
+      appendToOwnFile(logFile, `${separator}${consolePrefix} ${redact(text)}\n`);
     } catch {
       // A disk problem shows where the spawn fails; the task itself is unaffected.
     }
@@ -308,7 +308,7 @@ export const createSupervisor = ({
       dates,
       log: (line) => {
         try {
-          appendFileSync(handle.logFile, `${line}\n`, { mode: 0o600 });
+          appendToOwnFile(handle.logFile, `${line}\n`);
         } catch {
           // the tail still learns the outcome from the result below
         }
