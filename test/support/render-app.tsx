@@ -4,7 +4,7 @@ import { createAppStore } from '../../src/state/store.js';
 import type { AppStore } from '../../src/state/store.js';
 import { createLogBook } from '../../src/state/log-book.js';
 import type { LogBook } from '../../src/state/log-book.js';
-import type { RunControl, TaskControl } from '../../src/state/services.js';
+import type { CoverageControl, RunControl, TaskControl } from '../../src/state/services.js';
 import type { Plan } from '../../src/plan/index.js';
 import { App } from '../../src/ui/app.js';
 import { createPaint } from '../../src/ui/paint.js';
@@ -55,22 +55,27 @@ export type Rendered = ReturnType<typeof render> & {
 };
 
 /** Renders the whole console with a fresh store; ink-testing-library's stdout is 100 columns. */
-export const renderApp = (
-  plan: Plan = testPlan(),
-  options: { runs?: RunControl } = {},
-): Rendered => {
+export type RenderOptions = {
+  runs?: RunControl;
+  coverage?: CoverageControl;
+  /** Keep ANSI colours in the frames (level 1), e.g. to see a highlighted cell. */
+  colours?: boolean;
+};
+
+export const renderApp = (plan: Plan = testPlan(), options: RenderOptions = {}): Rendered => {
   const store = createAppStore(plan);
   const logBook = createLogBook(1000);
   const calls: ControlCall[] = [];
   let quitCount = 0;
   const quitPolicies: string[] = [];
-  const paint = createPaint(new Chalk({ level: 0 }));
+  const paint = createPaint(new Chalk({ level: options.colours ? 1 : 0 }));
   const rendered = render(
     <App
       store={store}
       logBook={logBook}
       control={recordingControl(calls)}
       runs={options.runs}
+      coverage={options.coverage}
       onQuit={(policy) => {
         quitCount++;
         quitPolicies.push(policy);
