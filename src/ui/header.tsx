@@ -17,7 +17,8 @@ export const Header = ({ width }: { width: number }) => {
     if (!s.run) return '';
     const by = (state: string) => s.run!.steps.filter((step) => step.state === state).length;
     const total = s.run.steps.length;
-    return `run ${s.run.mode}${s.run.paused ? ' (paused)' : ''}: ${by('done')}/${total} done, ${by('launched')} running, ${by('queued')} queued${by('held') ? `, ${by('held')} held` : ''}`;
+    // Short: the running count is already in the header, and the cells count must fit too.
+    return `run ${s.run.mode}${s.run.paused ? ' paused' : ''} ${by('done')}/${total}, ${by('queued')} queued${by('held') ? `, ${by('held')} held` : ''}`;
   });
   // The plan's overall progress: cells complete by the warehouse's own account.
   const coverageSummary = useAppState((s) => {
