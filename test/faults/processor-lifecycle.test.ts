@@ -9,24 +9,18 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TaskStatus, isFinished } from '../../src/state/task-status.js';
+import { TaskStatus } from '../../src/state/task-status.js';
 import { isAlive, startHarness } from '../support/runner-harness.js';
 import { waitFor } from '../support/wait-for.js';
 import { faultFixture, groupMembers, sharedFixture } from './support.js';
 
 let harness: ReturnType<typeof startHarness> | undefined;
 afterEach(async () => {
-  if (!harness) return;
-  for (const id of Object.keys(harness.store.getState().tasks)) harness.supervisor.kill(id);
-  await harness.supervisor.stopAll();
-  harness.supervisor.dispose();
+  await harness?.tearDown();
   harness = undefined;
 });
 
-const finished = (id: string) => () => {
-  const task = harness!.task(id);
-  return isFinished(task.status) ? task : undefined;
-};
+const finished = (id: string) => harness!.finished(id);
 
 describe('a processor that leaves a grandchild behind', () => {
   it('has no process left in its group once the task has ended', async () => {

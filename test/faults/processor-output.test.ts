@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TaskStatus, isFinished } from '../../src/state/task-status.js';
+import { TaskStatus } from '../../src/state/task-status.js';
 import { startHarness } from '../support/runner-harness.js';
 import { waitFor } from '../support/wait-for.js';
 import { faultFixture, sharedFixture } from './support.js';
@@ -14,17 +14,11 @@ const consolePrefix = '[backfill-console]';
 
 let harness: ReturnType<typeof startHarness> | undefined;
 afterEach(async () => {
-  if (!harness) return;
-  for (const id of Object.keys(harness.store.getState().tasks)) harness.supervisor.kill(id);
-  await harness.supervisor.stopAll();
-  harness.supervisor.dispose();
+  await harness?.tearDown();
   harness = undefined;
 });
 
-const finished = (id: string) => () => {
-  const task = harness!.task(id);
-  return isFinished(task.status) ? task : undefined;
-};
+const finished = (id: string) => harness!.finished(id);
 
 /** The tail without the console's own lines: what the task printed, as the pane shows it. */
 const taskTail = (id: string) => harness!.tail(id).filter((l) => !l.startsWith(consolePrefix));

@@ -8,17 +8,11 @@ import { isFinished } from '../../src/state/task-status.js';
 
 let harness: ReturnType<typeof startHarness> | undefined;
 afterEach(async () => {
-  if (!harness) return;
-  for (const id of Object.keys(harness.store.getState().tasks)) harness.supervisor.kill(id);
-  await harness.supervisor.stopAll();
-  harness.supervisor.dispose();
+  await harness?.tearDown();
   harness = undefined;
 });
 
-const finished = (id: string) => () => {
-  const task = harness!.task(id);
-  return isFinished(task.status) ? task : undefined;
-};
+const finished = (id: string) => harness!.finished(id);
 
 describe('supervisor with real processes', () => {
   it('records the exit code and keeps every line, stdout and stderr merged in order', async () => {

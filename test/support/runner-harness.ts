@@ -6,6 +6,7 @@ import { parsePlan } from '../../src/plan/index.js';
 import { createAppStore } from '../../src/state/store.js';
 import { createLogBook } from '../../src/state/log-book.js';
 import { createSupervisor } from '../../src/runner/supervisor.js';
+import { isFinished } from '../../src/state/task-status.js';
 
 export const fixture = (name: string): string =>
   fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
@@ -39,7 +40,15 @@ export const startHarness = (processors: ProcessorDef[], graceSeconds = 1) => {
     for (let seq = ring.first(); seq < ring.end(); seq++) lines.push(ring.at(seq) ?? '');
     return lines;
   };
-  return { dir, plan, store, logBook, supervisor, task, logLines, tail };
+  /** For waitFor: the task once it has ended, else undefined. */
+  const finished = (id: string) => () => (isFinished(task(id).status) ? task(id) : undefined);
+  /** Kills whatever is still running and stops the tick: for afterEach. */
+  const tearDown = async () => {
+    for (const taskId of Object.keys(store.getState().tasks)) supervisor.kill(taskId);
+    await supervisor.stopAll();
+    supervisor.dispose();
+  };
+  return { dir, plan, store, logBook, supervisor, task, logLines, tail, finished, tearDown };
 };
 
 /** True while the pid names a process that is not a zombie. */
