@@ -3,7 +3,7 @@
  * terminal escapes, a stop countdown on a task that ignores SIGTERM, a terminal resized below the
  * minimum and back. Build first: `npm run build`.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isAlive } from '../support/runner-harness.js';
 import { startTmux } from '../support/tmux.js';
 import {
@@ -16,20 +16,10 @@ import {
   sharedFixture,
   tmuxFormat,
   writeConsolePlan,
+  cleanUpAfterEach,
 } from './support.js';
 
-const terms: ReturnType<typeof startTmux>[] = [];
-const groups: number[] = [];
-afterEach(() => {
-  for (const term of terms.splice(0)) term.kill();
-  for (const pgid of groups.splice(0)) {
-    try {
-      process.kill(-pgid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-});
+const { terms, groups } = cleanUpAfterEach();
 
 const open = (file: string, size: { columns?: number; rows?: number } = {}) => {
   const term = startTmux(['node', consoleBin, '--plan', file], size);

@@ -3,7 +3,7 @@
  * the tasks and give the terminal back; a closed terminal (SIGHUP) leaves the tasks running for
  * the next console. Build first: `npm run build`.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isAlive } from '../support/runner-harness.js';
 import { startTmux } from '../support/tmux.js';
 import { waitFor } from '../support/wait-for.js';
@@ -15,20 +15,10 @@ import {
   sharedFixture,
   tmuxFormat,
   writeConsolePlan,
+  cleanUpAfterEach,
 } from './support.js';
 
-const terms: ReturnType<typeof startTmux>[] = [];
-const groups: number[] = [];
-afterEach(() => {
-  for (const term of terms.splice(0)) term.kill();
-  for (const pgid of groups.splice(0)) {
-    try {
-      process.kill(-pgid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-});
+const { terms, groups } = cleanUpAfterEach();
 
 const slowPlan = () =>
   writeConsolePlan([{ id: 'ticker', command: ['node', sharedFixture('slow-printer.mjs')] }]);

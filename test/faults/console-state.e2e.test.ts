@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startTmux } from '../support/tmux.js';
 import { waitFor } from '../support/wait-for.js';
 import {
@@ -22,22 +22,10 @@ import {
   groupMembers,
   sharedFixture,
   writeConsolePlan,
+  cleanUpAfterEach,
 } from './support.js';
 
-const terms: ReturnType<typeof startTmux>[] = [];
-const groups: number[] = [];
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const term of terms.splice(0)) term.kill();
-  for (const pgid of groups.splice(0)) {
-    try {
-      process.kill(-pgid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
+const { terms, groups, cleanups } = cleanUpAfterEach();
 
 const open = (file: string) => {
   const term = startTmux(['node', consoleBin, '--plan', file]);

@@ -3,6 +3,7 @@
  * console's pid from its lock, and a look at the private tmux server `startTmux` started.
  */
 import { execFileSync } from 'node:child_process';
+import { afterEach } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -127,4 +128,26 @@ export const writeConsolePlan = (
     ),
   );
   return { dir, file, stateDir: path.join(dir, '.backfill') };
+};
+
+/**
+ * Terminals and task process groups a test opened, taken down after each test: every tmux
+ * server killed, every group SIGKILLed, then any extra cleanups. Call once per test file.
+ */
+export const cleanUpAfterEach = () => {
+  const terms: { kill: () => void }[] = [];
+  const groups: number[] = [];
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const term of terms.splice(0)) term.kill();
+    for (const pgid of groups.splice(0)) {
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+  return { terms, groups, cleanups };
 };
