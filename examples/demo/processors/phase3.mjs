@@ -9,7 +9,7 @@ import path from 'node:path';
 import { COMMON_OPTIONS, isValidDate, parseArgs, peekProcessor, today } from './lib/args.mjs';
 import { createCheckpoint } from './lib/checkpoint.mjs';
 import { rng } from './lib/fake.mjs';
-import { fixed, parseDateList, py, scriptedFailure } from './lib/job.mjs';
+import { fixed, datesOrExit, py, scriptedFailure } from './lib/job.mjs';
 import { bigQueryTraceback, createLogger, scriptPath } from './lib/output.mjs';
 import { workFor } from './lib/pace.mjs';
 import { playerRows, teamDefenseRows, teamOffenseRows } from './lib/rows.mjs';
@@ -250,12 +250,7 @@ const processSpecificDates = async (dates, dryRun) => {
 };
 
 if (args.dates) {
-  const { dates, bad } = parseDateList(args.dates);
-  if (bad !== undefined) {
-    log.error(`Invalid date format: time data '${bad}' does not match format '%Y-%m-%d'`);
-    log.error('Expected format: YYYY-MM-DD,YYYY-MM-DD,...');
-    process.exit(1);
-  }
+  const dates = datesOrExit(args.dates, log, 'Expected format: YYYY-MM-DD,YYYY-MM-DD,...');
   log.info(`Processing ${dates.length} specific dates`);
   await processSpecificDates(dates, args.dry_run);
 } else {

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { PRECOMPUTE_OPTIONS, parseArgs, peekProcessor, today } from './lib/args.mjs';
 import { createCheckpoint } from './lib/checkpoint.mjs';
-import { parseDateList, rangeOrDie, scriptedFailure } from './lib/job.mjs';
+import { datesOrExit, rangeOrDie, scriptedFailure } from './lib/job.mjs';
 import { bigQueryTraceback, createLogger, writeAll } from './lib/output.mjs';
 import { workFor } from './lib/pace.mjs';
 import { isReady, missingUpstreamDates, printReadiness } from './lib/preflight.mjs';
@@ -293,11 +293,7 @@ const preflight = (start, end) => {
 };
 
 if (args.dates) {
-  const { dates, bad } = parseDateList(args.dates);
-  if (bad !== undefined) {
-    log.error(`Invalid date format: time data '${bad}' does not match format '%Y-%m-%d'`);
-    process.exit(1);
-  }
+  const dates = datesOrExit(args.dates, log);
   await processSpecificDates(dates, args.dry_run);
 } else {
   const { start, end } = rangeOrDie(args, script, 566);

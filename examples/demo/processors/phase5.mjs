@@ -7,7 +7,7 @@
 import { PRECOMPUTE_OPTIONS, parseArgs, today } from './lib/args.mjs';
 import { createCheckpoint } from './lib/checkpoint.mjs';
 import { between, nowIso, rng, round } from './lib/fake.mjs';
-import { parseDateList, pyDict, rangeOrDie } from './lib/job.mjs';
+import { datesOrExit, pyDict, rangeOrDie } from './lib/job.mjs';
 import { createLogger } from './lib/output.mjs';
 import { elapsedSince, workFor } from './lib/pace.mjs';
 import { addDays, calendarDays, isBootstrapDate } from './lib/schedule.mjs';
@@ -162,11 +162,7 @@ const preflight = (start, end) => {
 };
 
 if (args.dates) {
-  const { dates, bad } = parseDateList(args.dates);
-  if (bad !== undefined) {
-    log.error(`Invalid date format: time data '${bad}' does not match format '%Y-%m-%d'`);
-    process.exit(1);
-  }
+  const dates = datesOrExit(args.dates, log);
   // The real --dates path prints one line a date and no "Processing" lines.
   for (const date of dates) {
     const result = await predictDate(date, args.dry_run);

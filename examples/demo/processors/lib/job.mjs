@@ -12,11 +12,17 @@ export const py = (value) => (value ? 'True' : 'False');
 export const fixed = (value, digits = 1) =>
   Number.isFinite(value) ? value.toFixed(digits) : '0.0';
 
-/** `--dates a,b,c` -> ['a', 'b', 'c']; undefined when a date is malformed (the caller reports it). */
-export const parseDateList = (text) => {
+/**
+ * `--dates a,b,c` -> ['a', 'b', 'c']. A malformed date is reported the way the real scripts do
+ * (`hint` is phase 3's extra line) and exits 1.
+ */
+export const datesOrExit = (text, log, hint) => {
   const dates = text.split(',').map((d) => d.trim());
   const bad = dates.find((d) => !isValidDate(d));
-  return bad === undefined ? { dates } : { bad };
+  if (bad === undefined) return dates;
+  log.error(`Invalid date format: time data '${bad}' does not match format '%Y-%m-%d'`);
+  if (hint) log.error(hint);
+  process.exit(1);
 };
 
 /**
