@@ -26,6 +26,7 @@ import { spawnCommand } from './spawn-command.js';
 import { isSameProcess } from './proc-info.js';
 import { exitFromWrapperCode } from './task-wrapper.js';
 import type { JournalTask } from './journal.js';
+import { noSecrets } from '../state/redact.js';
 import type { Redact } from '../state/redact.js';
 import { runCoordinatorJob } from './coordinator-job.js';
 import type { HttpJobConfig } from './coordinator-job.js';
@@ -80,7 +81,7 @@ export const createSupervisor = ({
   logBook,
   tickMs = 33,
   onTaskEnded,
-  redact = (text) => text,
+  redact = noSecrets,
 }: SupervisorOptions): Supervisor => {
   const handles = new Map<TaskId, Handle>();
   const graceMs = plan.settings.stopGraceSeconds * 1000;
@@ -100,7 +101,8 @@ export const createSupervisor = ({
   const ingest = (taskId: TaskId, handle: Handle, lines: string[], batch: TaskOutput[]) => {
     if (lines.length === 0) return;
     for (const line of lines) handle.parser.feed(line);
-    logBook.ring(taskId).append(lines.map(redact));
+    // Without secrets, no per-tick copy of every line.
+    logBook.ring(taskId).append(redact === noSecrets ? lines : lines.map(redact));
     batch.push({ taskId, progress: handle.parser.snapshot() });
   };
 
