@@ -168,6 +168,15 @@ export const warehouseSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
+/** Env var names whose values are secrets unless the plan says otherwise. */
+export const defaultSecretEnv = [
+  '*_TOKEN',
+  '*_KEY',
+  '*_PASSWORD',
+  '*_SECRET',
+  '*_CREDENTIALS',
+] as const;
+
 export const coverageSettingsSchema = z
   .object({
     /** Validation queries in flight at once. */
@@ -186,9 +195,7 @@ export const settingsSchema = z
     stateDir: z.string().default('.backfill'),
     logTailLines: z.number().int().min(100).max(100_000).default(5000),
     /** Env var names (globs) whose values are redacted from the screen, journal and JSON. */
-    secretEnv: z
-      .array(z.string().min(1))
-      .default(['*_TOKEN', '*_KEY', '*_PASSWORD', '*_SECRET', '*_CREDENTIALS']),
+    secretEnv: z.array(z.string().min(1)).default([...defaultSecretEnv]),
     /** Tasks the run-all launches at once. */
     concurrency: z.number().int().min(1).max(64).default(4),
     /** Coverage % at which an upstream cell counts as complete (a processor may override). */

@@ -1,5 +1,4 @@
-/** Env var names whose values never appear on screen, in the journal or in --json output. */
-export const defaultSecretNames = ['*_TOKEN', '*_KEY', '*_PASSWORD', '*_SECRET', '*_CREDENTIALS'];
+import { defaultSecretEnv } from '../plan/schema.js';
 
 /** Values shorter than this are not treated as secrets: redacting "1" would mangle every line. */
 const minimumSecretLength = 6;
@@ -24,7 +23,7 @@ export const noSecrets: Redact = (text) => text;
  */
 export const createRedactor = (
   environments: readonly (Record<string, string | undefined> | undefined)[],
-  patterns: readonly string[] = defaultSecretNames,
+  patterns: readonly string[] = defaultSecretEnv,
 ): Redact => {
   const matchers = patterns.map(matcher);
   const secrets = new Set<string>();
