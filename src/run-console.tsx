@@ -61,7 +61,7 @@ export const runConsole = async (plan: Plan): Promise<number> => {
     warehouse && poller
       ? { refreshAll: () => void poller.refreshAll(), description: warehouse.description }
       : undefined;
-  const scheduler = createScheduler({ plan, store, control: supervisor });
+  const scheduler = createScheduler({ plan, store, control: supervisor, coverage: poller });
   for (const message of restoreSession(plan, store, logBook, supervisor))
     store.getState().noticeShown(message, 'info');
   const stopJournal = keepJournal(plan.stateDir, store, redact);

@@ -1,5 +1,8 @@
 import type { Plan } from '../plan/types.js';
 import { createAppStore } from '../state/store.js';
+import type { AppState } from '../state/store.js';
+import { readinessOf } from '../state/readiness.js';
+import { restoreSession } from '../runner/restore-session.js';
 import { createLogBook } from '../state/log-book.js';
 import type { RunMode, RunPreview } from '../state/run-slice.js';
 import { isActive, TaskStatus } from '../state/task-status.js';
@@ -53,7 +56,12 @@ export const runHeadless = async (
     onTaskEnded: (id) => void poller?.refresh([id]),
     redact,
   });
-  const scheduler = createScheduler({ plan, store, control: supervisor });
+  const scheduler = createScheduler({ plan, store, control: supervisor, coverage: poller });
+  // What earlier consoles and runs left: attempts go on counting, tasks still running are
+  // followed (never started twice), and the journal keeps every task's last run.
+  if (!options.dryRun) {
+    for (const message of restoreSession(plan, store, logBook, supervisor)) write(message);
+  }
   const stopJournal = options.dryRun ? () => undefined : keepJournal(plan.stateDir, store, redact);
   const cleanUp = async () => {
     scheduler.dispose();
@@ -64,8 +72,9 @@ export const runHeadless = async (
     await warehouse?.close().catch(() => undefined);
   };
   try {
-    await poller?.refreshAll();
-    const preview = scheduler.preview(options.mode, {
+    void poller?.refreshAll();
+    // Planned only from coverage asked after each cell's task last ended.
+    const preview = await scheduler.previewWhenFresh(options.mode, {
       processors: options.processors,
       windows: options.windows,
     });
@@ -85,7 +94,10 @@ export const runHeadless = async (
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
 
-    const printed = new Map<string, number>();
+    // Lines a restored task showed before this run are not this run's: start after them.
+    const printed = new Map<string, number>(
+      preview.steps.map((step) => [step.taskId, logBook.ring(step.taskId).end()]),
+    );
     const seen = new Map<string, string>();
     const printNew = () => {
       const state = store.getState();
@@ -116,7 +128,11 @@ export const runHeadless = async (
         printNew();
         const state = store.getState();
         if (state.run) lastSteps = state.run.steps;
-        const busy = Object.values(state.tasks).some((t) => isActive(t.status));
+        // Tasks left running by an earlier console are followed, not waited for, unless a
+        // step of this run waits on them (then the run is still going).
+        const busy = preview.steps.some((step) =>
+          isActive(state.tasks[step.taskId]?.status ?? 'pending'),
+        );
         if (!state.run && !busy) {
           clearInterval(timer);
           resolve();
@@ -127,12 +143,16 @@ export const runHeadless = async (
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
 
-    for (const step of lastSteps) {
-      if (step.state === 'held') write(`[${step.taskId}] ── ${step.reason ?? 'not launched'}`);
-    }
     const touched = preview.steps.map((s) => s.taskId);
-    await poller?.refresh(touched);
+    const held = lastSteps.filter((step) => step.state === 'held').map((step) => step.taskId);
+    // The reasons below and the matrix after them come from the same, fresh answers.
+    await poller?.refresh([...new Set([...touched, ...held.flatMap(upstreamsOf(plan))])]);
     const state = store.getState();
+    for (const step of lastSteps) {
+      if (step.state === 'skipped') write(`[${step.taskId}] ── ${step.reason ?? 'skipped'}`);
+      if (step.state === 'held')
+        write(`[${step.taskId}] ── ${notLaunchedReason(state, step.taskId)}`);
+    }
     const coverage = Object.fromEntries(
       Object.entries(state.coverage).filter(([id]) => touched.includes(id)),
     );
@@ -157,6 +177,23 @@ export const runHeadless = async (
   } finally {
     await cleanUp();
   }
+};
+
+const upstreamsOf =
+  (plan: Plan) =>
+  (taskId: string): string[] => {
+    const [processorId, windowId] = taskId.split('@');
+    const processor = plan.processors.find((p) => p.id === processorId);
+    return (processor?.dependsOn ?? []).map((d) => `${d}@${windowId}`);
+  };
+
+/** Why a step never started, from the state now (not from when it was last held). */
+const notLaunchedReason = (state: AppState, taskId: string): string => {
+  const readiness = readinessOf(state, taskId);
+  if (readiness.ready) return 'not launched';
+  return readiness.failedUpstream
+    ? `not launched: upstream failed (${readiness.reason})`
+    : `not launched: ${readiness.reason}`;
 };
 
 const printPreview = (preview: RunPreview, write: (line: string) => void, dryRun: boolean) => {

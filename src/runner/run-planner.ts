@@ -68,10 +68,9 @@ const decide = (
     return {
       runs: [],
       dates,
-      commands: [
-        `POST ${processor.http?.url}${processor.http?.startPath} for ${dates.length || 'every'} game date${dates.length === 1 ? '' : 's'}`,
-      ],
-      detail: mode === 'gaps' ? `${dates.length} missing dates` : 'whole window',
+      commands: [httpCommand(processor, dates.length)],
+      detail: mode === 'gaps' ? missingDates(dates.length) : 'whole window',
+      ...(mode === 'gaps' ? { gapDates: dates } : {}),
     };
   }
   const command = processor.command ?? [];
@@ -84,37 +83,97 @@ const decide = (
     };
   }
   if (!cell || !cell.missing.length) return { skip: gapsUnknown(state) };
+  return gapRuns(processor, window, cell.expectedDates, cell.missing);
+};
+
+/** The runs that fill exactly `missing` (sorted dates of the window), as the processor takes them. */
+const gapRuns = (
+  processor: Processor,
+  window: Window,
+  expectedDates: readonly string[],
+  missing: readonly string[],
+): Omit<RunStep, 'taskId' | 'after'> => {
+  const command = processor.command ?? [];
   const fill = processor.fillGaps ?? { by: 'ranges' as const, separator: ',' };
   if (fill.by === 'dates') {
-    const dates = cell.missing.join(fill.separator);
+    const dates = missing.join(fill.separator);
     const base = fill.command ?? [...command, ...(fill.append ?? [])];
     const argv = substituteArgv(base, window, { dates });
     return {
       runs: [argv],
       commands: [argv.join(' ')],
-      detail: `${cell.missing.length} missing dates as a list`,
+      detail: `${missingDates(missing.length)} as a list`,
+      gapDates: [...missing],
     };
   }
-  const ranges = missingRanges(cell.expectedDates, new Set(cell.missing));
+  const ranges = missingRanges(expectedDates, new Set(missing));
   const runs = ranges.map((range) =>
     substituteArgv(fill.command ?? command, { ...window, start: range.start, end: range.end }),
   );
   return {
     runs,
     commands: runs.map((argv) => argv.join(' ')),
-    detail: `${cell.missing.length} missing dates in ${ranges.length} range${ranges.length > 1 ? 's' : ''}`,
+    detail: `${missingDates(missing.length)} in ${ranges.length} range${ranges.length > 1 ? 's' : ''}`,
+    gapDates: [...missing],
+  };
+};
+
+const httpCommand = (processor: Processor, dates: number): string =>
+  `POST ${processor.http?.url}${processor.http?.startPath} for ${dates || 'every'} game date${dates === 1 ? '' : 's'}`;
+
+const missingDates = (count: number): string => `${count} missing date${count === 1 ? '' : 's'}`;
+
+/**
+ * A planned step checked again at launch, against the coverage known then (fresh: the
+ * scheduler waits for that). A cell that became complete since the preview drops the step;
+ * fill gaps runs only the planned dates that are still missing, never new ones.
+ */
+export const recheckStep = (
+  plan: Plan,
+  state: Pick<AppState, 'coverage'>,
+  step: RunStep,
+  mode: RunMode,
+): RunStep | { skip: string } => {
+  const cell = state.coverage[step.taskId];
+  if (mode === 'everything' || !cell) return step;
+  const [processorId, windowId] = step.taskId.split('@');
+  const processor = plan.processors.find((p) => p.id === processorId);
+  const window = plan.windows.find((w) => w.id === windowId);
+  if (!processor || !window) return step;
+  if (cellState(cell) === CellState.complete) return { skip: 'skip: complete since the preview' };
+  if (mode !== 'gaps' || !step.gapDates) return step;
+  const stillMissing = new Set(cell.missing);
+  const dates = step.gapDates.filter((date) => stillMissing.has(date));
+  if (dates.length === step.gapDates.length) return step;
+  if (dates.length === 0) return { skip: 'skip: its gaps closed since the preview' };
+  const closed = step.gapDates.length - dates.length;
+  const rest =
+    processor.kind === 'http'
+      ? {
+          runs: [],
+          dates,
+          commands: [httpCommand(processor, dates.length)],
+          detail: missingDates(dates.length),
+          gapDates: dates,
+        }
+      : gapRuns(processor, window, cell.expectedDates, dates);
+  return {
+    ...step,
+    ...rest,
+    detail: `${rest.detail} (${closed} closed since the preview)`,
   };
 };
 
 const gapsUnknown = (state: CellState): string => {
   switch (state) {
+    // No console keys here: the same reasons are printed by the headless run.
     case CellState.untracked:
-      return 'no coverage declared: gaps unknown (a runs the whole window)';
+      return 'no coverage declared: gaps unknown (a whole-window run covers it)';
     case CellState.error:
-      return 'coverage query failed: gaps unknown (c refreshes)';
+      return 'coverage query failed: gaps unknown';
     case CellState.counted:
       return 'no expected dates: gaps unknown';
     default:
-      return 'coverage not known yet (c refreshes)';
+      return 'coverage not known yet';
   }
 };

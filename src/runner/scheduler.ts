@@ -1,34 +1,126 @@
 import type { Plan, TaskId } from '../plan/types.js';
 import type { AppStore } from '../state/store.js';
 import type { RunControl, TaskControl } from '../state/services.js';
-import type { RunMode, RunPreview, RunScope } from '../state/run-slice.js';
+import type { RunMode, RunPreview, RunScope, RunStep } from '../state/run-slice.js';
 import { readinessOf } from '../state/readiness.js';
+import { isFresh, staleCells } from '../state/coverage-state.js';
 import { isActive, isFinished } from '../state/task-status.js';
-import { planRun } from './run-planner.js';
+import { planRun, recheckStep } from './run-planner.js';
 
-export type SchedulerOptions = { plan: Plan; store: AppStore; control: TaskControl };
+/** What the scheduler asks of the coverage tracker: fresh answers for these cells. */
+export type CoverageRefresher = { refresh: (taskIds: readonly TaskId[]) => unknown };
+
+export type SchedulerOptions = {
+  plan: Plan;
+  store: AppStore;
+  control: TaskControl;
+  /** Absent when the plan tracks no coverage (then no cell can be stale). */
+  coverage?: CoverageRefresher;
+};
+
+export type Scheduler = RunControl & {
+  /** The dry run, once every cell it decides from is fresh (the headless run). */
+  previewWhenFresh: (mode: RunMode, scope?: RunScope) => Promise<RunPreview>;
+  dispose: () => void;
+};
+
+type Waiter = { mode: RunMode; scope?: RunScope; resolve: (preview: RunPreview) => void };
 
 /**
  * Carries out a run: launches its steps in dependency order as they become ready, up to the
  * plan's concurrency (global and per processor), and keeps going as tasks finish. A step
  * whose upstream failed is held, never launched. Pausing stops launching, nothing else.
+ *
+ * Decisions are made only from fresh coverage (asked after the cell's task last ended): a
+ * dry run waits for the answers, and each step is checked again when it is launched.
  */
 export const createScheduler = ({
   plan,
   store,
   control,
-}: SchedulerOptions): RunControl & { dispose: () => void } => {
+  coverage,
+}: SchedulerOptions): Scheduler => {
   let pumping = false;
-  let steps = new Map<TaskId, RunPreview['steps'][number]>();
+  let steps = new Map<TaskId, RunStep>();
+  let waiters: Waiter[] = [];
+  let previewRequest = 0;
 
   const activeCount = (filter: (taskId: TaskId) => boolean = () => true) =>
     Object.entries(store.getState().tasks).filter(([id, t]) => isActive(t.status) && filter(id))
       .length;
 
+  /** Asks the warehouse again for stale cells that no query is on its way for. */
+  const askFor = (taskIds: readonly TaskId[]) => {
+    const state = store.getState();
+    const ask = staleCells(state, taskIds).filter((id) => !state.coverage[id]?.refreshing);
+    if (ask.length > 0) coverage?.refresh(ask);
+  };
+
+  /** The tracked cells a dry run of this scope decides from: its tasks that are not running. */
+  const cellsOf = (scope: RunScope = {}): TaskId[] => {
+    const state = store.getState();
+    return plan.tasks
+      .filter(
+        (t) =>
+          (!scope.processors || scope.processors.includes(t.processorId)) &&
+          (!scope.windows || scope.windows.includes(t.windowId)) &&
+          (!scope.tasks || scope.tasks.includes(t.id)) &&
+          state.coverage[t.id] !== undefined &&
+          !isActive(state.tasks[t.id]?.status ?? 'pending'),
+      )
+      .map((t) => t.id);
+  };
+
+  const settleWaiters = () => {
+    if (waiters.length === 0) return;
+    const pending: Waiter[] = [];
+    for (const waiter of waiters) {
+      const cells = cellsOf(waiter.scope);
+      const stale = staleCells(store.getState(), cells);
+      if (stale.length > 0) {
+        askFor(stale);
+        pending.push(waiter);
+      } else {
+        waiter.resolve(planRun(plan, store.getState(), waiter.mode, waiter.scope));
+      }
+    }
+    waiters = pending;
+  };
+
+  const previewWhenFresh = (mode: RunMode, scope?: RunScope) =>
+    new Promise<RunPreview>((resolve) => {
+      waiters.push({ mode, scope, resolve });
+      settleWaiters();
+    });
+
+  /** Launch-time check of one step: fresh coverage first, then what is still to do. */
+  const launchOrDrop = (taskId: TaskId, mode: RunMode) => {
+    const current = store.getState();
+    if (!isFresh(current.coverage[taskId], current.tasks[taskId])) {
+      askFor([taskId]);
+      const reason = 'checking its coverage';
+      if (current.run?.steps.find((s) => s.taskId === taskId)?.reason !== reason)
+        current.runStepChanged(taskId, 'held', reason);
+      return;
+    }
+    const planned = steps.get(taskId);
+    const checked = planned ? recheckStep(plan, current, planned, mode) : undefined;
+    if (checked && 'skip' in checked)
+      return current.runStepChanged(taskId, 'skipped', checked.skip);
+    if (checked) steps.set(taskId, checked);
+    current.runStepChanged(taskId, 'launched');
+    control.start(taskId, {
+      runs: checked?.runs,
+      dates: checked?.dates,
+      note: `run (${mode}): ${checked?.detail ?? ''}`,
+    });
+  };
+
   const pump = () => {
     if (pumping) return;
     pumping = true;
     try {
+      settleWaiters();
       const state = store.getState();
       const run = state.run;
       if (!run) return;
@@ -39,37 +131,41 @@ export const createScheduler = ({
           state.runStepChanged(step.taskId, 'done', task.status);
         }
       }
-      if (!run.paused) {
-        for (const step of store.getState().run?.steps ?? []) {
-          if (step.state !== 'queued' && step.state !== 'held') continue;
-          if (step.state === 'held' && step.reason?.startsWith('not launched')) continue;
-          const current = store.getState();
-          const readiness = readinessOf(current, step.taskId);
-          if (!readiness.ready) {
-            const reason = readiness.failedUpstream
-              ? `not launched: upstream failed (${readiness.reason})`
-              : readiness.reason;
-            if (step.reason !== reason) current.runStepChanged(step.taskId, 'held', reason);
-            continue;
-          }
-          if (activeCount() >= plan.settings.concurrency) break;
-          const processorId = step.taskId.split('@')[0] ?? '';
-          const limit = plan.processors.find((p) => p.id === processorId)?.concurrency;
-          if (limit !== undefined && activeCount((id) => id.startsWith(`${processorId}@`)) >= limit)
-            continue;
-          const planned = steps.get(step.taskId);
-          current.runStepChanged(step.taskId, 'launched');
-          control.start(step.taskId, {
-            runs: planned?.runs,
-            dates: planned?.dates,
-            note: `run (${run.mode}): ${planned?.detail ?? ''}`,
-          });
-        }
-      }
+      if (!run.paused) launchReady(run.mode);
       finishIfDone();
     } finally {
       pumping = false;
     }
+  };
+
+  const launchReady = (mode: RunMode) => {
+    for (const step of store.getState().run?.steps ?? []) {
+      if (step.state !== 'queued' && step.state !== 'held') continue;
+      if (step.state === 'held' && step.reason?.startsWith('not launched')) continue;
+      const current = store.getState();
+      const readiness = readinessOf(current, step.taskId);
+      if (!readiness.ready) {
+        // An upstream judged from a stale answer is asked again, not trusted.
+        askFor(upstreamsOf(step.taskId));
+        const reason = readiness.failedUpstream
+          ? `not launched: upstream failed (${readiness.reason})`
+          : readiness.reason;
+        if (step.reason !== reason) current.runStepChanged(step.taskId, 'held', reason);
+        continue;
+      }
+      if (activeCount() >= plan.settings.concurrency) break;
+      const processorId = step.taskId.split('@')[0] ?? '';
+      const limit = plan.processors.find((p) => p.id === processorId)?.concurrency;
+      if (limit !== undefined && activeCount((id) => id.startsWith(`${processorId}@`)) >= limit)
+        continue;
+      launchOrDrop(step.taskId, mode);
+    }
+  };
+
+  const upstreamsOf = (taskId: TaskId): TaskId[] => {
+    const [processorId, windowId] = taskId.split('@');
+    const processor = plan.processors.find((p) => p.id === processorId);
+    return (processor?.dependsOn ?? []).map((d) => `${d}@${windowId}`);
   };
 
   /** The run is over when nothing it launched is running and nothing more can start. */
@@ -89,12 +185,15 @@ export const createScheduler = ({
     );
     if (running || waiting || heldOnRunning) return;
     const done = run.steps.filter((s) => s.state === 'done').length;
-    const held = run.steps.length - done;
+    const skipped = run.steps.filter((s) => s.state === 'skipped').length;
+    const held = run.steps.length - done - skipped;
     state.runEnded();
-    state.noticeShown(
-      `run (${run.mode}) finished: ${done} task${done === 1 ? '' : 's'} ran${held ? `, ${held} not launched (see their rows)` : ''}`,
-      held ? 'warn' : 'info',
-    );
+    const parts = [
+      `${done} task${done === 1 ? '' : 's'} ran`,
+      ...(skipped ? [`${skipped} dropped: complete since the preview`] : []),
+      ...(held ? [`${held} not launched (see their rows)`] : []),
+    ];
+    state.noticeShown(`run (${run.mode}) finished: ${parts.join(', ')}`, held ? 'warn' : 'info');
   };
 
   const unsubscribe = store.subscribe((state, previous) => {
@@ -108,7 +207,25 @@ export const createScheduler = ({
   });
 
   return {
-    preview: (mode: RunMode, scope?: RunScope) => planRun(plan, store.getState(), mode, scope),
+    requestPreview: (mode, scope) => {
+      const request = ++previewRequest;
+      const show = () => {
+        const cells = cellsOf(scope);
+        const fresh = cells.length - staleCells(store.getState(), cells).length;
+        store.getState().previewAsked({ mode, scope, fresh, cells: cells.length });
+      };
+      show();
+      // Until the answers are in, the overlay counts them; a dismissed request shows nothing.
+      const stopCounting = store.subscribe((state, previous) => {
+        if (state.coverage !== previous.coverage && state.previewAsking) show();
+      });
+      void previewWhenFresh(mode, scope).then((preview) => {
+        stopCounting();
+        const state = store.getState();
+        if (request === previewRequest && state.previewAsking) state.runPreviewed(preview);
+      });
+    },
+    previewWhenFresh,
     start: (preview: RunPreview) => {
       if (store.getState().run) {
         store.getState().noticeShown('a run is already going: p pauses it', 'warn');

@@ -31,6 +31,26 @@ export const coveragePercent = (cell: CoverageCell): number | undefined =>
       : undefined;
 
 /**
+ * Whether a cell's coverage can be decided from: it was asked after the last end of the
+ * cell's task (an answer to a query sent while the task ran, or before it ended, is stale).
+ * A cell without coverage has nothing to ask and is always fresh.
+ */
+export const isFresh = (
+  cell: CoverageCell | undefined,
+  task: Pick<TaskRuntime, 'endedAt'> | undefined,
+): boolean => {
+  if (!cell) return true;
+  if (cell.refreshedAt === undefined) return false;
+  return task?.endedAt === undefined || cell.refreshedAt >= task.endedAt;
+};
+
+/** The cells among `taskIds` whose coverage is stale, in the order given. */
+export const staleCells = (
+  state: { coverage: Record<string, CoverageCell>; tasks: Record<string, TaskRuntime> },
+  taskIds: readonly string[],
+): string[] => taskIds.filter((id) => !isFresh(state.coverage[id], state.tasks[id]));
+
+/**
  * A run that "succeeded" while its data is incomplete: exactly how the platform lost data.
  * Only judged on a refresh after the run ended, so a stale cell does not raise a false flag.
  */
@@ -39,12 +59,7 @@ export const runAndDataDisagree = (
   cell: CoverageCell | undefined,
 ): boolean => {
   if (!task || !cell || task.status !== TaskStatus.succeeded) return false;
-  if (
-    cell.refreshedAt === undefined ||
-    task.endedAt === undefined ||
-    cell.refreshedAt < task.endedAt
-  )
-    return false;
+  if (task.endedAt === undefined || !isFresh(cell, task)) return false;
   const state = cellState(cell);
   return state === CellState.partial || state === CellState.missing;
 };

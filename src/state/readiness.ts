@@ -1,6 +1,7 @@
 import type { TaskId } from '../plan/types.js';
 import type { AppState } from './store.js';
 import { TaskStatus } from './task-status.js';
+import { isFresh } from './coverage-state.js';
 
 export type Readiness = { ready: true } | { ready: false; reason: string; failedUpstream: boolean };
 
@@ -26,12 +27,10 @@ export const readinessOf = (
     const upstreamProcessor = plan.processors.find((p) => p.id === dependency);
     const threshold = upstreamProcessor?.readyThreshold ?? plan.settings.readyThreshold;
     const cell = state.coverage[upstreamId];
-    // An upstream that just ended is judged by the coverage asked after it ended, not before.
-    const staleCell =
-      cell !== undefined &&
-      upstream?.endedAt !== undefined &&
-      (cell.refreshing || cell.refreshedAt === undefined || cell.refreshedAt < upstream.endedAt);
-    if (staleCell) {
+    // An upstream is judged by coverage asked after it last ended, never by an older answer.
+    // (A cell never answered at all decides nothing either; its status says more then.)
+    const unanswered = cell?.refreshedAt === undefined && upstream?.endedAt === undefined;
+    if (!isFresh(cell, upstream) && !unanswered) {
       waits.push(`${dependency} ${windowId}: checking its coverage`);
       continue;
     }

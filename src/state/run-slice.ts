@@ -18,6 +18,11 @@ export type RunStep = {
   detail: string;
   /** Steps of this run it waits for. */
   after: TaskId[];
+  /**
+   * Fill gaps: the dates this step was planned to fill. At launch only those still missing
+   * are run; none left drops the step.
+   */
+  gapDates?: string[];
 };
 
 export type RunPreview = {
@@ -26,7 +31,17 @@ export type RunPreview = {
   skipped: { taskId: TaskId; reason: string }[];
 };
 
-export type StepState = 'queued' | 'launched' | 'done' | 'held';
+/** skipped: dropped at launch, because coverage answered in the meantime that it is complete. */
+export type StepState = 'queued' | 'launched' | 'done' | 'held' | 'skipped';
+
+/** A dry run being prepared: the cells it decides from are being asked first. */
+export type PreviewAsking = {
+  mode: RunMode;
+  scope?: RunScope;
+  /** Cells in scope whose coverage is fresh, of `cells`. */
+  fresh: number;
+  cells: number;
+};
 
 export type RunSlice = {
   /** The run the scheduler is carrying out, if any. */
@@ -39,7 +54,11 @@ export type RunSlice = {
     | undefined;
   /** A dry-run waiting for the operator's yes. */
   preview: RunPreview | undefined;
+  /** A dry run asked for whose cells are still being asked (shown instead of the preview). */
+  previewAsking: PreviewAsking | undefined;
+  /** The dry run is ready (or dismissed, with undefined); the asking ends either way. */
   runPreviewed: (preview: RunPreview | undefined) => void;
+  previewAsked: (asking: PreviewAsking) => void;
   runStarted: (mode: RunMode, taskIds: TaskId[]) => void;
   runStepChanged: (taskId: TaskId, state: StepState, reason?: string) => void;
   runPauseToggled: () => void;
@@ -49,7 +68,9 @@ export type RunSlice = {
 export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set) => ({
   run: undefined,
   preview: undefined,
-  runPreviewed: (preview) => set({ preview }),
+  previewAsking: undefined,
+  runPreviewed: (preview) => set({ preview, previewAsking: undefined }),
+  previewAsked: (previewAsking) => set({ preview: undefined, previewAsking }),
   runStarted: (mode, taskIds) =>
     set({
       run: { mode, paused: false, steps: taskIds.map((taskId) => ({ taskId, state: 'queued' })) },

@@ -33,8 +33,12 @@ export type CoverageControl = {
 
 /** What the UI may ask of the scheduler: previews (dry runs) and runs of the plan. */
 export type RunControl = {
-  /** Exactly what a run would do, without doing it. */
-  preview: (mode: RunMode, scope?: RunScope) => RunPreview;
+  /**
+   * Asks for exactly what a run would do, without doing it: the store shows the cells being
+   * asked (`previewAsking`) until every cell the dry run decides from is fresh, then the
+   * dry run (`preview`).
+   */
+  requestPreview: (mode: RunMode, scope?: RunScope) => void;
   /** Carries out a preview the operator accepted. */
   start: (preview: RunPreview) => void;
   /** Pauses or resumes launching; running tasks are not touched. */

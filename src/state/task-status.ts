@@ -8,6 +8,11 @@ export const TaskStatus = {
   withFailures: 'with-failures',
   failed: 'failed',
   killed: 'killed',
+  /**
+   * Its process ended while no console watched and left no exit status (the wrapper was
+   * killed too): neither success nor failure is known, so its cells are judged by coverage.
+   */
+  endedUnseen: 'ended-unseen',
 } as const;
 
 export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
@@ -19,4 +24,5 @@ export const isFinished = (status: TaskStatus): boolean =>
   status === TaskStatus.succeeded ||
   status === TaskStatus.withFailures ||
   status === TaskStatus.failed ||
-  status === TaskStatus.killed;
+  status === TaskStatus.killed ||
+  status === TaskStatus.endedUnseen;

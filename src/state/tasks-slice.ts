@@ -7,7 +7,7 @@ import type { AppState } from './store.js';
 
 export type TaskRuntime = {
   status: TaskStatus;
-  /** Runs of this task in this console, starting at 1. */
+  /** Runs of this task, counted across consoles and headless runs (from the journal). */
   attempt: number;
   pid?: number;
   startedAt?: number;
@@ -79,9 +79,10 @@ export const statusOnExit = (
     };
   }
   if (exit.exitCode === undefined) {
+    // Its log still tells which dates it did; whether its cells are done is coverage's call.
     return {
-      status: TaskStatus.failed,
-      reason: 'ended while no console was watching, and no exit status was recorded',
+      status: TaskStatus.endedUnseen,
+      reason: 'ended while no console watched, no exit status recorded: judged by coverage',
     };
   }
   if (stopped) return { status: TaskStatus.killed, reason: `stopped, exit ${exit.exitCode}` };
@@ -97,13 +98,14 @@ export const statusOnExit = (
   }
   const failed = failureCount(task.progress);
   if (failed > 0) {
-    return {
-      status: TaskStatus.withFailures,
-      reason: `exit 0 but ${failed} date${failed > 1 ? 's' : ''} failed`,
-    };
+    return { status: TaskStatus.withFailures, reason: `exit 0 but ${datesFailed(failed)}` };
   }
   return { status: TaskStatus.succeeded, reason: undefined };
 };
+
+/** "1 date failed", "3 dates failed". */
+export const datesFailed = (count: number): string =>
+  `${count} date${count === 1 ? '' : 's'} failed`;
 
 export const createTasksSlice =
   (taskIds: readonly TaskId[]): StateCreator<AppState, [], [], TasksSlice> =>

@@ -116,9 +116,9 @@ const showPreview = (ctx: UiContext, mode: RunMode, scope?: RunScope) => {
   const state = ctx.store.getState();
   if (!ctx.runs) return;
   if (ctx.runs.isRunning()) return state.noticeShown('a run is already going: p pauses it', 'warn');
-  state.runPreviewed(ctx.runs.preview(mode, scope));
   state.previewScrolled(-Number.MAX_SAFE_INTEGER);
   state.modeChanged(Mode.preview);
+  ctx.runs.requestPreview(mode, scope);
 };
 
 export const runAction = (action: ActionId, ctx: UiContext): void => {
@@ -236,6 +236,9 @@ export const runAction = (action: ActionId, ctx: UiContext): void => {
     case ActionId.confirmYes: {
       if (state.mode === Mode.preview) {
         const preview = state.preview;
+        // Nothing to say yes to until the warehouse has answered.
+        if (!preview)
+          return state.noticeShown('still asking the warehouse: wait for the dry run', 'warn');
         state.runPreviewed(undefined);
         state.modeChanged(Mode.normal);
         if (preview && ctx.runs) ctx.runs.start(preview);

@@ -37,8 +37,31 @@ export const previewLines = (preview: RunPreview, paint: Paint): string[] => {
 export const RunPreviewOverlay = ({ width, height }: { width: number; height: number }) => {
   const { paint } = useServices();
   const preview = useAppState((s) => s.preview);
+  const asking = useAppState((s) => s.previewAsking);
   const scroll = useAppState((s) => s.previewScroll);
-  if (!preview) return <Box height={height} />;
+  if (!preview) {
+    // A dry run is only ever computed from fresh coverage: say what it is waiting for.
+    return (
+      <Box flexDirection="column" height={height}>
+        {asking ? (
+          <>
+            <Line text={fitWidth(paint.bold(`${titles[asking.mode]}`), width)} />
+            <Line text="" />
+            <Line
+              text={fitWidth(
+                paint.muted(
+                  `asking the warehouse… ${asking.fresh} of ${asking.cells} cells (a plan is made only from answers newer than each task's last run)`,
+                ),
+                width,
+              )}
+            />
+          </>
+        ) : null}
+        <Box flexGrow={1} />
+        <Line text={fitWidth(paint.notice('warn', 'n or Esc cancels'), width)} />
+      </Box>
+    );
+  }
   const lines = previewLines(preview, paint);
   const body = Math.max(1, height - 1);
   const top = Math.min(scroll, Math.max(0, lines.length - body));

@@ -1,5 +1,6 @@
 import type { Task } from '../plan/types.js';
 import type { TaskRuntime } from '../state/tasks-slice.js';
+import { datesFailed } from '../state/tasks-slice.js';
 import { paceOf } from '../state/derive.js';
 import { failureCount } from '../state/progress.js';
 import { TaskStatus } from '../state/task-status.js';
@@ -60,11 +61,11 @@ export const statusText = (task: TaskRuntime, now: number): string => {
     case TaskStatus.stopping:
       return task.killAt ? `stopping ${countdown(task.killAt, now)}s` : 'killing';
     case TaskStatus.failed:
-      return task.exitCode !== undefined ? `failed (${task.exitCode})` : 'failed to start';
+      return task.exitCode !== undefined ? `failed (${task.exitCode})` : 'start failed';
     case TaskStatus.killed:
       return task.signal ? `killed ${task.signal.replace('SIG', '')}` : 'stopped';
     case TaskStatus.withFailures:
-      return `${failureCount(task.progress)} dates failed`;
+      return datesFailed(failureCount(task.progress));
     default:
       return theme.status[task.status].label;
   }
@@ -89,7 +90,11 @@ export const taskRowText = (
     // The pointer marks the selection even where the terminal shows no colour.
     `${selected ? '›' : ' '}${symbol} ${padWidth(ellipsis(task.processorId, columns.name - 4), columns.name - 3)}`,
     padWidth(task.windowId, columns.window),
-    paint.status(runtime.status, padWidth(pending || statusText(runtime, now), columns.status)),
+    // One column stays blank: a label as wide as the column must not run into the bar.
+    paint.status(
+      runtime.status,
+      padWidth(ellipsis(pending || statusText(runtime, now), columns.status - 1), columns.status),
+    ),
     pace.fraction === undefined || columns.bar === 0
       ? ' '.repeat(columns.bar)
       : paint.status(

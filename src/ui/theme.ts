@@ -12,6 +12,7 @@ export const theme = {
     'with-failures': { symbol: '⚠', color: 'yellow', label: 'with failures' },
     failed: { symbol: '✗', color: 'red', label: 'failed' },
     killed: { symbol: '☠', color: 'magenta', label: 'killed' },
+    'ended-unseen': { symbol: '?', color: 'yellow', label: 'ended unseen' },
   } satisfies Record<TaskStatus, { symbol: string; color: string; label: string }>,
   coverage: {
     complete: { color: 'green', label: 'complete' },

@@ -240,7 +240,7 @@ describe('backfill-console run', () => {
     const result = await cli(['run', '--plan', setup.file, '--fill-gaps']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      '  skip alpha@w1: no coverage declared: gaps unknown (a runs the whole window)',
+      '  skip alpha@w1: no coverage declared: gaps unknown (a whole-window run covers it)',
     );
     expect(setup.started()).toEqual([]);
   });

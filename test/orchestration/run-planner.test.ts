@@ -184,6 +184,8 @@ describe('planRun', () => {
           ],
           detail: '4 missing dates in 2 ranges',
           after: [],
+          // What the step was planned to fill: at launch only those still missing run.
+          gapDates: ['2022-04-17', '2022-04-19', '2022-04-20', '2022-04-25'],
         },
       ]);
     });
@@ -233,6 +235,7 @@ describe('planRun', () => {
           commands: [argv.join(' ')],
           detail: '3 missing dates as a list',
           after: [],
+          gapDates: ['2022-04-19', '2022-05-02', '2022-05-17'],
         },
       ]);
     });
@@ -286,11 +289,11 @@ describe('planRun', () => {
         'player_game_summary@2021-22': 'complete: 45/45 dates',
         'player_game_summary@2022-23': 'no expected dates: gaps unknown',
         'upcoming_team_game_context@2021-22':
-          'no coverage declared: gaps unknown (a runs the whole window)',
+          'no coverage declared: gaps unknown (a whole-window run covers it)',
         'upcoming_team_game_context@2022-23':
-          'no coverage declared: gaps unknown (a runs the whole window)',
+          'no coverage declared: gaps unknown (a whole-window run covers it)',
         'team_defense_zone_analysis@2021-22': 'complete: 45/45 dates',
-        'team_defense_zone_analysis@2022-23': 'coverage query failed: gaps unknown (c refreshes)',
+        'team_defense_zone_analysis@2022-23': 'coverage query failed: gaps unknown',
       });
       const unknown = planRun(plan, fresh.getState(), 'gaps', {
         tasks: ['team_offense_game_summary@2021-22'],
@@ -301,7 +304,7 @@ describe('planRun', () => {
         skipped: [
           {
             taskId: 'team_offense_game_summary@2021-22',
-            reason: 'coverage not known yet (c refreshes)',
+            reason: 'coverage not known yet',
           },
         ],
       });
@@ -325,7 +328,7 @@ describe('planRun', () => {
       expect(ids(preview.steps)).toEqual([]);
       expect(preview.skipped).toContainEqual({
         taskId: 'team_defense_zone_analysis@2021-22',
-        reason: 'coverage query failed: gaps unknown (c refreshes)',
+        reason: 'coverage query failed: gaps unknown',
       });
     });
   });

@@ -28,7 +28,7 @@ export const startRunner = (plan: Plan) => {
     logBook,
     onTaskEnded: (taskId) => void poller?.refresh([taskId]),
   });
-  const scheduler = createScheduler({ plan, store, control: supervisor });
+  const scheduler = createScheduler({ plan, store, control: supervisor, coverage: poller });
 
   const peak = { all: 0, byProcessor: {} as Record<string, number> };
   const steps = new Map<string, StepEvent[]>();

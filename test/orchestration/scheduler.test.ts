@@ -59,7 +59,7 @@ describe('scheduler', () => {
       (_dir, ev) => ['a', 'b'].map((id) => ({ id, command: recorder(ev, id, 150) })),
       { settings: { concurrency: 2 } },
     );
-    scheduler.start(scheduler.preview('all'));
+    scheduler.start(await scheduler.previewWhenFresh('all'));
     expect(scheduler.isRunning()).toBe(true);
     await runEnded(store);
 
@@ -84,7 +84,7 @@ describe('scheduler', () => {
       ],
       { settings: { concurrency: 4 } },
     );
-    scheduler.start(scheduler.preview('all'));
+    scheduler.start(await scheduler.previewWhenFresh('all'));
     await runEnded(store);
 
     expect(Object.values(store.getState().tasks).every((t) => t.status === 'succeeded')).toBe(true);
@@ -106,7 +106,7 @@ describe('scheduler', () => {
       ],
       { windows: windows.slice(0, 1) },
     );
-    const preview = scheduler.preview('all');
+    const preview = await scheduler.previewWhenFresh('all');
     expect(preview.steps.map((s) => [s.taskId, s.after])).toEqual([
       ['up@w1', []],
       ['down@w1', ['up@w1']],
@@ -139,7 +139,7 @@ describe('scheduler', () => {
       ],
       { windows: windows.slice(0, 1) },
     );
-    scheduler.start(scheduler.preview('all'));
+    scheduler.start(await scheduler.previewWhenFresh('all'));
     await runEnded(store);
 
     const { tasks, notice } = store.getState();
@@ -173,7 +173,7 @@ describe('scheduler', () => {
     const release = (windowId: string) => writeFileSync(path.join(dir, `release-${windowId}`), '');
     const status = (taskId: string) => store.getState().tasks[taskId]?.status;
 
-    scheduler.start(scheduler.preview('all'));
+    scheduler.start(await scheduler.previewWhenFresh('all'));
     await waitFor('p@w1 to start', () => readEvents(events).length === 1);
     scheduler.togglePause();
     expect(store.getState().run?.paused).toBe(true);
@@ -272,7 +272,7 @@ describe('scheduler', () => {
       );
       await poller?.refreshAll();
       expect(store.getState().coverage['zones@w1']).toMatchObject({ covered: 4, expected: 9 });
-      const preview = scheduler.preview('gaps');
+      const preview = await scheduler.previewWhenFresh('gaps');
       expect(preview.steps.map((s) => s.detail)).toEqual(['5 missing dates in 3 ranges']);
       scheduler.start(preview);
       await runEnded(store);
@@ -305,7 +305,7 @@ describe('scheduler', () => {
         games.filter((d) => d !== '2022-04-19' && d !== '2022-04-29'),
       );
       await poller?.refreshAll();
-      scheduler.start(scheduler.preview('gaps'));
+      scheduler.start(await scheduler.previewWhenFresh('gaps'));
       await runEnded(store);
       expect(argvLines(path.join(dir, 'argv.jsonl'))).toEqual([
         ['--start-date', '2022-04-16', '--dates', '2022-04-19,2022-04-29'],
@@ -346,7 +346,7 @@ describe('scheduler', () => {
         [],
       );
       await poller?.refreshAll();
-      scheduler.start(scheduler.preview('all'));
+      scheduler.start(await scheduler.previewWhenFresh('all'));
       await runEnded(store);
 
       // The refresh the upstream's exit asked for: 8/9 is 88.9 %, above its threshold of 85 %.

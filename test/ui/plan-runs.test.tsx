@@ -14,9 +14,10 @@ const recordingRuns = (
   started: RunPreview[],
   previews: { mode: RunMode; scope?: RunScope }[],
 ): RunControl => ({
-  preview: (mode, scope) => {
+  requestPreview: (mode, scope) => {
     previews.push({ mode, scope });
-    return planRun(app!.store.getState().plan, app!.store.getState(), mode, scope);
+    const state = app!.store.getState();
+    state.runPreviewed(planRun(state.plan, state, mode, scope));
   },
   start: (preview) => started.push(preview),
   togglePause: () => undefined,
