@@ -4,16 +4,58 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 /** Folders may only import along the arrows ui → state ← runner; plan and warehouse import none of ours. */
+const topLevelPatterns = (forbidden) =>
+  forbidden.map((dir) => ({
+    group: [`**/${dir}/*`, `../${dir}`, `../${dir}/*`],
+    message: `imports go ui → state ← runner; plan and warehouse import none of ours (no ${dir} here)`,
+  }));
+
 const boundary = (files, forbidden) => ({
   files,
+  rules: { 'no-restricted-imports': ['error', { patterns: topLevelPatterns(forbidden) }] },
+});
+
+/**
+ * The runner's parts import one way (docs/architecture.md draws the arrows):
+ *   tasks → session, coordinator, logs, process
+ *   session → logs, process;  coordinator → logs, process
+ *   orchestration, coverage, logs, process → none of the other parts
+ * Each part's entry repeats the runner's top-level rule: a later flat-config entry replaces
+ * the options of an earlier one for the same rule instead of adding to them.
+ */
+const runnerParts = [
+  'tasks',
+  'session',
+  'coordinator',
+  'orchestration',
+  'coverage',
+  'logs',
+  'process',
+];
+const runnerMayImport = {
+  tasks: ['session', 'coordinator', 'logs', 'process'],
+  session: ['logs', 'process'],
+  coordinator: ['logs', 'process'],
+  orchestration: [],
+  coverage: [],
+  logs: [],
+  process: [],
+};
+const runnerPart = (part) => ({
+  files: [`src/runner/${part}/**`],
   rules: {
     'no-restricted-imports': [
       'error',
       {
-        patterns: forbidden.map((dir) => ({
-          group: [`**/${dir}/*`, `../${dir}`, `../${dir}/*`],
-          message: `imports go ui → state ← runner; plan and warehouse import none of ours (no ${dir} here)`,
-        })),
+        patterns: [
+          ...topLevelPatterns(['ui']),
+          ...runnerParts
+            .filter((other) => other !== part && !runnerMayImport[part].includes(other))
+            .map((other) => ({
+              group: [`../${other}`, `../${other}/*`, `**/runner/${other}/*`],
+              message: `runner parts import one way (see docs/architecture.md): runner/${part} may not import runner/${other}`,
+            })),
+        ],
       },
     ],
   },
@@ -66,4 +108,5 @@ export default tseslint.config(
   boundary(['src/state/**'], ['runner', 'ui', 'warehouse']),
   boundary(['src/runner/**'], ['ui']),
   boundary(['src/ui/**'], ['runner', 'warehouse']),
+  ...runnerParts.map(runnerPart),
 );

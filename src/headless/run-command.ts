@@ -6,14 +6,14 @@ import { restoreSession } from '../runner/restore-session.js';
 import { createLogBook } from '../state/log-book.js';
 import type { RunMode, RunPreview } from '../state/run-slice.js';
 import { isActive, TaskStatus } from '../state/task-status.js';
-import { createSupervisor } from '../runner/supervisor.js';
-import { createScheduler } from '../runner/scheduler.js';
-import { createCoveragePoller } from '../runner/coverage-poller.js';
-import { openPlanWarehouse } from '../runner/open-plan-warehouse.js';
-import { keepJournal } from '../runner/journal-keeper.js';
-import { acquireStateLock } from '../runner/state-lock.js';
+import { createSupervisor } from '../runner/tasks/supervisor.js';
+import { createScheduler } from '../runner/orchestration/scheduler.js';
+import { createCoveragePoller } from '../runner/coverage/coverage-poller.js';
+import { openPlanWarehouse } from '../runner/coverage/open-plan-warehouse.js';
+import { keepJournal } from '../runner/session/journal-keeper.js';
+import { acquireStateLock } from '../runner/session/state-lock.js';
 import { coverageReport } from './coverage-report.js';
-import { planRedactor } from '../runner/redaction.js';
+import { planRedactor } from '../runner/logs/redaction.js';
 import { formatReport } from './status-command.js';
 
 export type RunOptions = {

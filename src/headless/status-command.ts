@@ -1,10 +1,10 @@
 import type { Plan } from '../plan/types.js';
 import { createAppStore } from '../state/store.js';
 import { formatRanges } from '../state/date-ranges.js';
-import { createCoveragePoller } from '../runner/coverage-poller.js';
-import { openPlanWarehouse } from '../runner/open-plan-warehouse.js';
+import { createCoveragePoller } from '../runner/coverage/coverage-poller.js';
+import { openPlanWarehouse } from '../runner/coverage/open-plan-warehouse.js';
 import { coverageReport, statusExitCode } from './coverage-report.js';
-import { planRedactor } from '../runner/redaction.js';
+import { planRedactor } from '../runner/logs/redaction.js';
 import type { CoverageReport } from './coverage-report.js';
 
 /**

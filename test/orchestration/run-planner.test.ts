@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planRun } from '../../src/runner/run-planner.js';
+import { planRun } from '../../src/runner/orchestration/run-planner.js';
 import { createAppStore } from '../../src/state/store.js';
 import type { AppStore } from '../../src/state/store.js';
 import { covered, days, orchestrationPlan, setCoverage } from './orchestration-plan.js';

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Plan } from '../../src/plan/index.js';
-import { createCoveragePoller } from '../../src/runner/coverage-poller.js';
-import { openPlanWarehouse } from '../../src/runner/open-plan-warehouse.js';
-import { createScheduler } from '../../src/runner/scheduler.js';
-import { createSupervisor } from '../../src/runner/supervisor.js';
+import { createCoveragePoller } from '../../src/runner/coverage/coverage-poller.js';
+import { openPlanWarehouse } from '../../src/runner/coverage/open-plan-warehouse.js';
+import { createScheduler } from '../../src/runner/orchestration/scheduler.js';
+import { createSupervisor } from '../../src/runner/tasks/supervisor.js';
 import { createLogBook } from '../../src/state/log-book.js';
 import type { StepState } from '../../src/state/run-slice.js';
 import { createAppStore } from '../../src/state/store.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastErrorLine } from '../../src/runner/error-hint.js';
+import { lastErrorLine } from '../../src/runner/logs/error-hint.js';
 import { createLogRing } from '../../src/state/log-ring.js';
 
 const ringOf = (lines: string[]) => {

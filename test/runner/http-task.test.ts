@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/plan/index.js';
 import { createAppStore } from '../../src/state/store.js';
 import { createLogBook } from '../../src/state/log-book.js';
-import { createSupervisor } from '../../src/runner/supervisor.js';
+import { createSupervisor } from '../../src/runner/tasks/supervisor.js';
 import { isFinished, TaskStatus } from '../../src/state/task-status.js';
 import { nestedStatus, startCoordinatorLoopback } from '../support/coordinator-loopback.js';
 import type { CoordinatorLoopback } from '../support/coordinator-loopback.js';

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createLineSplitter, sanitizeLine, stripAnsi } from '../../src/runner/line-splitter.js';
+import {
+  createLineSplitter,
+  sanitizeLine,
+  stripAnsi,
+} from '../../src/runner/logs/line-splitter.js';
 
 const ESC = '\u001b';
 const BEL = '\u0007';

@@ -7,8 +7,8 @@ import {
   createProgressParser,
   emptyProgress,
   maxFailedDates,
-} from '../../src/runner/progress-parser.js';
-import type { Progress } from '../../src/runner/progress-parser.js';
+} from '../../src/runner/logs/progress-parser.js';
+import type { Progress } from '../../src/runner/logs/progress-parser.js';
 
 /** The three prefixes Python logging puts on the real scripts' lines, and none. */
 const prefixes = {

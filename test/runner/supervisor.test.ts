@@ -210,7 +210,7 @@ describe('secrets', () => {
         env: secretEnv,
       },
     ]);
-    const { createSupervisor } = await import('../../src/runner/supervisor.js');
+    const { createSupervisor } = await import('../../src/runner/tasks/supervisor.js');
     const supervisor = createSupervisor({
       plan: local.plan,
       store: local.store,

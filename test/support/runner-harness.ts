@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parsePlan } from '../../src/plan/index.js';
 import { createAppStore } from '../../src/state/store.js';
 import { createLogBook } from '../../src/state/log-book.js';
-import { createSupervisor } from '../../src/runner/supervisor.js';
+import { createSupervisor } from '../../src/runner/tasks/supervisor.js';
 import { isFinished } from '../../src/state/task-status.js';
 
 export const fixture = (name: string): string =>

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunMode, RunPreview, RunScope } from '../../src/state/run-slice.js';
 import type { RunControl } from '../../src/state/services.js';
-import { planRun } from '../../src/runner/run-planner.js';
+import { planRun } from '../../src/runner/orchestration/run-planner.js';
 import { keys, renderApp } from '../support/render-app.js';
 import type { Rendered } from '../support/render-app.js';
 import { testPlan } from '../support/plans.js';

@@ -1,9 +1,9 @@
-import type { Plan, TaskId } from '../plan/types.js';
-import { coverageSql, expectedSql } from '../plan/coverage-sql.js';
-import type { AppStore } from '../state/store.js';
-import type { CoverageResult } from '../state/coverage-slice.js';
-import { isActive } from '../state/task-status.js';
-import type { Warehouse } from '../warehouse/warehouse.js';
+import type { Plan, TaskId } from '../../plan/types.js';
+import { coverageSql, expectedSql } from '../../plan/coverage-sql.js';
+import type { AppStore } from '../../state/store.js';
+import type { CoverageResult } from '../../state/coverage-slice.js';
+import { isActive } from '../../state/task-status.js';
+import type { Warehouse } from '../../warehouse/warehouse.js';
 import { createLimit } from './limit.js';
 
 export type CoveragePoller = {

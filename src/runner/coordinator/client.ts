@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
-import type { authSchema } from '../plan/schema.js';
+import type { authSchema } from '../../plan/schema.js';
 
 /** The operator stopped the task: unwinds the job without another request. */
 export class CoordinatorCancelled extends Error {

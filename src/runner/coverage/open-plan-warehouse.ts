@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { Plan } from '../plan/types.js';
-import { openWarehouse } from '../warehouse/warehouse.js';
-import type { Warehouse, WarehouseConfig } from '../warehouse/warehouse.js';
+import type { Plan } from '../../plan/types.js';
+import { openWarehouse } from '../../warehouse/warehouse.js';
+import type { Warehouse, WarehouseConfig } from '../../warehouse/warehouse.js';
 
 /** The plan's warehouse, with a SQLite folder resolved against the plan's folder; SQLite by default. */
 export const warehouseConfigOf = (plan: Plan): WarehouseConfig => {

@@ -10,10 +10,10 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import type { TaskId } from '../plan/types.js';
+import type { TaskId } from '../../plan/types.js';
 import { z } from 'zod';
-import type { TaskRuntime } from '../state/tasks-slice.js';
-import { TaskStatus } from '../state/task-status.js';
+import type { TaskRuntime } from '../../state/tasks-slice.js';
+import { TaskStatus } from '../../state/task-status.js';
 
 const journalTaskSchema = z.looseObject({
   status: z.enum(Object.values(TaskStatus) as [string, ...string[]]),

@@ -2,8 +2,8 @@
  * Waiting for one coordinator batch: GET /status until it completes, stalls or disappears,
  * reading either reply shape an instance answers, and logging progress without flooding the log.
  */
-import { messageOf, pause } from './coordinator-client.js';
-import type { CoordinatorClient, Sleep } from './coordinator-client.js';
+import { messageOf, pause } from './client.js';
+import type { CoordinatorClient, Sleep } from './client.js';
 
 const numberAt = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) ? value : undefined;

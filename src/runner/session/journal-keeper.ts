@@ -1,6 +1,6 @@
-import type { TaskId } from '../plan/types.js';
-import type { AppStore } from '../state/store.js';
-import type { TaskRuntime } from '../state/tasks-slice.js';
+import type { TaskId } from '../../plan/types.js';
+import type { AppStore } from '../../state/store.js';
+import type { TaskRuntime } from '../../state/tasks-slice.js';
 import type { Journal, JournalTask } from './journal.js';
 import { writeJournal } from './journal.js';
 

@@ -6,12 +6,12 @@ import {
   stripLogPrefix,
   summaryHeader,
   summaryHeaderLeads,
-} from '../plan/progress-patterns.js';
-import type { CompiledProgressPatterns, ProgressPatternKey } from '../plan/progress-patterns.js';
-import type { ProgressPatternOverrides } from '../plan/types.js';
+} from '../../plan/progress-patterns.js';
+import type { CompiledProgressPatterns, ProgressPatternKey } from '../../plan/progress-patterns.js';
+import type { ProgressPatternOverrides } from '../../plan/types.js';
 import { stripAnsi } from './line-splitter.js';
-import { emptyProgress } from '../state/progress.js';
-import type { Progress } from '../state/progress.js';
+import { emptyProgress } from '../../state/progress.js';
+import type { Progress } from '../../state/progress.js';
 
 export type { Progress };
 export { emptyProgress };

@@ -8,7 +8,7 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import { isSameProcess, processStartTime } from './proc-info.js';
+import { isSameProcess, processStartTime } from '../process/proc-info.js';
 
 export type Lock = { ok: true; release: () => void } | { ok: false; holderPid: number };
 

@@ -1,11 +1,11 @@
-import type { Plan, Processor, TaskId, Window } from '../plan/types.js';
-import { substituteArgv } from '../plan/substitute.js';
-import { processorsInOrder } from '../state/derive.js';
-import type { AppState } from '../state/store.js';
-import { cellState, CellState } from '../state/coverage-state.js';
-import { missingRanges } from '../state/date-ranges.js';
-import { isActive } from '../state/task-status.js';
-import type { RunMode, RunPreview, RunScope, RunStep } from '../state/run-slice.js';
+import type { Plan, Processor, TaskId, Window } from '../../plan/types.js';
+import { substituteArgv } from '../../plan/substitute.js';
+import { processorsInOrder } from '../../state/derive.js';
+import type { AppState } from '../../state/store.js';
+import { cellState, CellState } from '../../state/coverage-state.js';
+import { missingRanges } from '../../state/date-ranges.js';
+import { isActive } from '../../state/task-status.js';
+import type { RunMode, RunPreview, RunScope, RunStep } from '../../state/run-slice.js';
 
 /**
  * What a run would do, in dependency order: each task's exact commands, and what is skipped

@@ -8,28 +8,28 @@ import {
   readSync,
 } from 'node:fs';
 import path from 'node:path';
-import type { Plan, TaskId } from '../plan/types.js';
-import { substituteArgv } from '../plan/substitute.js';
-import type { AppStore } from '../state/store.js';
-import type { LogBook } from '../state/log-book.js';
-import type { StartOptions, TaskControl } from '../state/services.js';
-import type { TaskExit, TaskOutput } from '../state/tasks-slice.js';
-import { isActive } from '../state/task-status.js';
-import { isGroupAlive, terminateGroup } from './process-group.js';
-import { createLogTailer } from './log-tailer.js';
-import type { LogTailer } from './log-tailer.js';
-import { createProgressParser } from './progress-parser.js';
-import { logFileName } from './log-files.js';
-import { lastErrorLine } from './error-hint.js';
-import { appendToOwnFile } from './append-file.js';
-import { spawnCommand } from './spawn-command.js';
-import { isSameProcess } from './proc-info.js';
-import { exitFromWrapperCode } from './task-wrapper.js';
-import type { JournalTask } from './journal.js';
-import { noSecrets } from '../state/redact.js';
-import type { Redact } from '../state/redact.js';
-import { runCoordinatorJob } from './coordinator-job.js';
-import type { HttpJobConfig } from './coordinator-job.js';
+import type { Plan, TaskId } from '../../plan/types.js';
+import { substituteArgv } from '../../plan/substitute.js';
+import type { AppStore } from '../../state/store.js';
+import type { LogBook } from '../../state/log-book.js';
+import type { StartOptions, TaskControl } from '../../state/services.js';
+import type { TaskExit, TaskOutput } from '../../state/tasks-slice.js';
+import { isActive } from '../../state/task-status.js';
+import { isGroupAlive, terminateGroup } from '../process/process-group.js';
+import { createLogTailer } from '../logs/log-tailer.js';
+import type { LogTailer } from '../logs/log-tailer.js';
+import { createProgressParser } from '../logs/progress-parser.js';
+import { logFileName } from '../logs/log-files.js';
+import { lastErrorLine } from '../logs/error-hint.js';
+import { appendToOwnFile } from '../process/append-file.js';
+import { spawnCommand } from '../process/spawn-command.js';
+import { isSameProcess } from '../process/proc-info.js';
+import { exitFromWrapperCode } from '../process/task-wrapper.js';
+import type { JournalTask } from '../session/journal.js';
+import { noSecrets } from '../../state/redact.js';
+import type { Redact } from '../../state/redact.js';
+import { runCoordinatorJob } from '../coordinator/job.js';
+import type { HttpJobConfig } from '../coordinator/job.js';
 
 type Handle = {
   /** Process group of the current run (the wrapper's pid). */

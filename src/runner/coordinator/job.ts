@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { httpJobSchema } from '../plan/schema.js';
-import { pollBatch } from './coordinator-batch.js';
-import type { BatchOutcome, PollContext } from './coordinator-batch.js';
+import type { httpJobSchema } from '../../plan/schema.js';
+import { pollBatch } from './batch.js';
+import type { BatchOutcome, PollContext } from './batch.js';
 import {
   CoordinatorAuthError,
   CoordinatorCancelled,
@@ -10,7 +10,7 @@ import {
   messageOf,
   oneLine,
   signalAwareSleep,
-} from './coordinator-client.js';
+} from './client.js';
 
 export type HttpJobConfig = z.output<typeof httpJobSchema>;
 

@@ -1,5 +1,5 @@
 import stripAnsi from 'strip-ansi';
-import type { LogRing } from '../state/log-ring.js';
+import type { LogRing } from '../../state/log-ring.js';
 
 /** How far back from the end of a failed run's log to look for what went wrong. */
 const lookBackLines = 200;

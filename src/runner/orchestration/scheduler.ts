@@ -1,10 +1,10 @@
-import type { Plan, TaskId } from '../plan/types.js';
-import type { AppStore } from '../state/store.js';
-import type { RunControl, TaskControl } from '../state/services.js';
-import type { RunMode, RunPreview, RunScope, RunStep } from '../state/run-slice.js';
-import { readinessOf } from '../state/readiness.js';
-import { isFresh, staleCells } from '../state/coverage-state.js';
-import { isActive, isFinished } from '../state/task-status.js';
+import type { Plan, TaskId } from '../../plan/types.js';
+import type { AppStore } from '../../state/store.js';
+import type { RunControl, TaskControl } from '../../state/services.js';
+import type { RunMode, RunPreview, RunScope, RunStep } from '../../state/run-slice.js';
+import { readinessOf } from '../../state/readiness.js';
+import { isFresh, staleCells } from '../../state/coverage-state.js';
+import { isActive, isFinished } from '../../state/task-status.js';
 import { planRun, recheckStep } from './run-planner.js';
 
 /** What the scheduler asks of the coverage tracker: fresh answers for these cells. */

@@ -1,4 +1,4 @@
-import type { TaskId } from '../plan/types.js';
+import type { TaskId } from '../../plan/types.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

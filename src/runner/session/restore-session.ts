@@ -1,12 +1,15 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
-import type { Plan } from '../plan/types.js';
-import type { AppStore } from '../state/store.js';
-import type { LogBook } from '../state/log-book.js';
-import { isActive } from '../state/task-status.js';
+import type { Plan, TaskId } from '../../plan/types.js';
+import type { AppStore } from '../../state/store.js';
+import type { LogBook } from '../../state/log-book.js';
+import { isActive } from '../../state/task-status.js';
 import { readJournal } from './journal.js';
-import { createLineSplitter } from './line-splitter.js';
-import type { Supervisor } from './supervisor.js';
+import type { JournalTask } from './journal.js';
+import { createLineSplitter } from '../logs/line-splitter.js';
+
+/** The one thing the session needs of the supervisor: the session sits below the task lifecycle. */
+export type Reattach = { attach: (taskId: TaskId, journal: JournalTask) => void };
 
 /** How much of a finished run's log a new console shows in its pane. */
 const restoredTailBytes = 256 * 1024;
@@ -20,7 +23,7 @@ export const restoreSession = (
   plan: Plan,
   store: AppStore,
   logBook: LogBook,
-  supervisor: Supervisor,
+  supervisor: Reattach,
 ): string[] => {
   const read = readJournal(plan.stateDir);
   if (read.kind === 'none') return [];
