@@ -30,7 +30,7 @@ export const HelpOverlay = ({ width, height }: { width: number; height: number }
   const footer = [
     '',
     paint.muted(
-      'Statuses: ✓ succeeded · ⚠ exit 0 but dates failed · ✗ failed · ☠ killed · ■ stopping',
+      'Statuses: ✓ succeeded · ⚠ exit 0 but dates failed · ✗ failed · ☠ killed · ■ stopping · ? ended unseen',
     ),
     paint.muted(
       `Coverage: green complete · yellow partial · red missing · magenta query error · ${theme.disagreement} run succeeded, data incomplete`,

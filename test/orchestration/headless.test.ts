@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -45,7 +45,14 @@ const argv = (dataset: string, table: string, extra: string[]) => [
  * writes every day of its window into its table (write-days.mjs); `done` lists the cells whose
  * output is already complete; `alphaFails` makes alpha exit 1 in that window.
  */
-const setUp = (options: { done?: string[]; alphaFails?: string; coverage?: boolean } = {}) => {
+const setUp = (
+  options: {
+    done?: string[];
+    alphaFails?: string;
+    alphaFailsDates?: string;
+    coverage?: boolean;
+  } = {},
+) => {
   const dir = tempDir('headless');
   const folder = path.join(dir, 'warehouse');
   writeSchedule(
@@ -82,11 +89,10 @@ const setUp = (options: { done?: string[]; alphaFails?: string; coverage?: boole
       {
         id: 'alpha',
         phase: '3',
-        command: argv(
-          'nba_analytics',
-          'alpha',
-          options.alphaFails ? ['--exit-on-window', options.alphaFails] : [],
-        ),
+        command: argv('nba_analytics', 'alpha', [
+          ...(options.alphaFails ? ['--exit-on-window', options.alphaFails] : []),
+          ...(options.alphaFailsDates ? ['--fail', options.alphaFailsDates] : []),
+        ]),
         ...(tracked
           ? { coverage: { table: 'nba_analytics.alpha', dateColumn: 'analysis_date' } }
           : {}),
@@ -198,6 +204,39 @@ describe('backfill-console run', () => {
       '2/4 tasks succeeded, 2/4 cells complete',
     );
     expect(setup.started()).toEqual(['alpha@w1', 'alpha@w2', 'beta@w1']);
+  });
+
+  it('gives the reasons a step was not launched from the same answers as the matrix it prints', async () => {
+    // alpha w1 exits 0 but fails 04-19: 3 of its 4 game dates are written.
+    const setup = setUp({ alphaFailsDates: '2022-04-19' });
+    const result = await cli(['run', '--plan', setup.file]);
+    expect(result.code).toBe(1);
+    expect(linesOf(result.stdout, 'beta@w1')).toEqual([
+      '[beta@w1] ── not launched: upstream failed (waiting for alpha w1: 3/4 dates (with-failures))',
+    ]);
+    expect(result.stdout).toMatch(/\n {2}alpha\s+3\/4 75%\s+3\/3 100%/);
+    // Headless output names no console keys.
+    expect(result.stdout).not.toMatch(/c refreshes|press|\(a runs/);
+  });
+
+  it('counts attempts across runs from the journal, and keeps the journal entries of tasks it did not run', async () => {
+    const setup = setUp({ alphaFails: 'w2' });
+    expect((await cli(['run', '--plan', setup.file])).code).toBe(1);
+    const again = await cli(['run', '--plan', setup.file, '--only', 'alpha', '--window', 'w2']);
+    expect(again.code).toBe(1);
+    const journal = JSON.parse(
+      readFileSync(path.join(setup.dir, '.backfill', 'journal.json'), 'utf8'),
+    ) as { tasks: Record<string, { attempt: number; status: string }> };
+    expect(journal.tasks['alpha@w2']).toMatchObject({ attempt: 2, status: 'failed' });
+    expect(journal.tasks['alpha@w1']).toMatchObject({ attempt: 1, status: 'succeeded' });
+    expect(journal.tasks['beta@w1']).toMatchObject({ attempt: 1, status: 'succeeded' });
+    const logs = readdirSync(path.join(setup.logsDir, 'alpha@w2')).filter((f) =>
+      f.endsWith('.log'),
+    );
+    const newest = logs.sort().at(-1)!;
+    expect(readFileSync(path.join(setup.logsDir, 'alpha@w2', newest), 'utf8')).toContain(
+      '[backfill-console] attempt 2 of alpha@w2',
+    );
   });
 
   it('--only and --window limit the run to those processors and windows', async () => {

@@ -5,6 +5,10 @@ import { TaskStatus } from '../../src/state/task-status.js';
 import { fixture, isAlive, startHarness } from '../support/runner-harness.js';
 import { waitFor } from '../support/wait-for.js';
 import { isFinished } from '../../src/state/task-status.js';
+import { createAppStore } from '../../src/state/store.js';
+import { createLogBook } from '../../src/state/log-book.js';
+import { createSupervisor } from '../../src/runner/supervisor.js';
+import { statusText } from '../../src/ui/task-columns.js';
 
 let harness: ReturnType<typeof startHarness> | undefined;
 afterEach(async () => {
@@ -190,6 +194,42 @@ describe('supervisor with real processes', () => {
     const task = await waitFor('exit', finished('p'));
     expect(statSync(task.logFile!).mode & 0o777).toBe(0o600);
     expect(statSync(path.dirname(task.logFile!)).mode & 0o777).toBe(0o700);
+  });
+});
+
+describe('a task that ended while no console watched', () => {
+  it('is "ended unseen", not a failure, and keeps the dates its log reported', async () => {
+    const script = [
+      "console.error('INFO:__main__:Processing game date 1/3: 2022-04-16')",
+      "console.error('  ✓ Success: 481 records')",
+      "console.error('INFO:__main__:Processing game date 2/3: 2022-04-17')",
+      "console.error('  ✓ Success: 470 records')",
+      'setInterval(() => {}, 1000)',
+    ].join(';');
+    harness = startHarness([{ id: 'p', command: ['node', '-e', script] }]);
+    harness.supervisor.start('p@w1');
+    await waitFor('two dates done', () => harness!.task('p').progress.succeeded === 2);
+    const left = harness.task('p');
+    // The console goes away, then the whole group (the exit-status wrapper too) is killed:
+    // no exit status is ever written.
+    harness.supervisor.dispose();
+    process.kill(-left.pid!, 'SIGKILL');
+    await waitFor('the group to be gone', () => !isAlive(left.pid!));
+
+    const store = createAppStore(harness.plan);
+    const supervisor = createSupervisor({ plan: harness.plan, store, logBook: createLogBook(100) });
+    supervisor.attach('p@w1', { ...left, status: TaskStatus.running });
+    const task = await waitFor('the re-attached task to be judged', () => {
+      const t = store.getState().tasks['p@w1']!;
+      return isFinished(t.status) ? t : undefined;
+    });
+    supervisor.dispose();
+    expect(task.status).toBe(TaskStatus.endedUnseen);
+    expect(task.reason).toBe(
+      'ended while no console watched, no exit status recorded: judged by coverage',
+    );
+    expect(task.progress).toMatchObject({ succeeded: 2, index: 2, total: 3 });
+    expect(statusText(task, Date.now())).toBe('ended unseen');
   });
 });
 

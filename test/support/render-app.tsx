@@ -44,6 +44,8 @@ export const recordingControl = (calls: ControlCall[], running = () => 0): TaskC
 export type Rendered = ReturnType<typeof render> & {
   store: AppStore;
   logBook: LogBook;
+  /** What the UI calls; it records into `calls`. */
+  control: TaskControl;
   calls: ControlCall[];
   quits: () => number;
   /** How each quit asked to treat running tasks. */
@@ -69,11 +71,12 @@ export const renderApp = (plan: Plan = testPlan(), options: RenderOptions = {}):
   let quitCount = 0;
   const quitPolicies: string[] = [];
   const paint = createPaint(new Chalk({ level: options.colours ? 1 : 0 }));
+  const control = recordingControl(calls);
   const rendered = render(
     <App
       store={store}
       logBook={logBook}
-      control={recordingControl(calls)}
+      control={control}
       runs={options.runs}
       coverage={options.coverage}
       onQuit={(policy) => {
@@ -103,6 +106,7 @@ export const renderApp = (plan: Plan = testPlan(), options: RenderOptions = {}):
     ...rendered,
     store,
     logBook,
+    control,
     calls,
     quits: () => quitCount,
     quitPolicies,

@@ -5,6 +5,8 @@ import { planRun } from '../../src/runner/orchestration/run-planner.js';
 import { keys, renderApp } from '../support/render-app.js';
 import type { Rendered } from '../support/render-app.js';
 import { testPlan } from '../support/plans.js';
+import { coveragePlan, okResult } from '../coverage/coverage-plans.js';
+import { createScheduler } from '../../src/runner/scheduler.js';
 
 let app: Rendered | undefined;
 afterEach(() => app?.unmount());
@@ -52,6 +54,53 @@ describe('runs of the plan', () => {
       ['alpha@w1', 'alpha@w2', 'beta@w1', 'beta@w2'],
     ]);
     await app.waitForFrame((f) => f.includes('Phase 3 analytics'));
+  });
+
+  it('says it is asking the warehouse until every cell has answered, then shows the dry run', async () => {
+    const plan = coveragePlan({
+      dir: '/tmp/asking',
+      processors: [
+        { id: 'zones', coverage: { table: 'nba_precompute.zones' } },
+        { id: 'shots', coverage: { table: 'nba_precompute.shots' } },
+      ],
+      expectedSql: 'SELECT 1',
+    });
+    // The real scheduler over the console's store; the warehouse is the test, answering by hand.
+    const asked: string[][] = [];
+    // Wired after the render: the scheduler needs the store renderApp makes.
+    const wired: { scheduler?: ReturnType<typeof createScheduler> } = {};
+    const runs: RunControl = {
+      requestPreview: (mode, scope) => wired.scheduler!.requestPreview(mode, scope),
+      start: (preview) => wired.scheduler!.start(preview),
+      togglePause: () => wired.scheduler!.togglePause(),
+      isRunning: () => wired.scheduler!.isRunning(),
+    };
+    app = renderApp(plan, { runs });
+    const scheduler = createScheduler({
+      plan,
+      store: app.store,
+      control: app.control,
+      coverage: { refresh: (ids) => asked.push([...ids]) },
+    });
+    wired.scheduler = scheduler;
+    await app.waitForFrame((f) => f.includes('zones'));
+    await app.press('G');
+    await app.waitForFrame((f) => f.includes('asking the warehouse… 0 of 4 cells'));
+    expect(asked).toEqual([['zones@w1', 'zones@w2', 'shots@w1', 'shots@w2']]);
+    await app.press('y');
+    await app.waitForFrame((f) => f.includes('still asking the warehouse'));
+
+    const days = ['2022-04-16', '2022-04-17'];
+    const answer = (id: string, missing: string[]) =>
+      app!.store.getState().coverageCellRefreshed(id, okResult(days, missing), Date.now());
+    answer('zones@w1', []);
+    answer('zones@w2', ['2022-04-17']);
+    answer('shots@w1', []);
+    await app.waitForFrame((f) => f.includes('asking the warehouse… 3 of 4 cells'));
+    answer('shots@w2', []);
+    const frame = await app.waitForFrame((f) => f.includes('1 task to run, 3 skipped'));
+    expect(frame).toContain('zones@w2 · 1 missing date in 1 range');
+    scheduler.dispose();
   });
 
   it('starts nothing when the dry run is cancelled', async () => {
