@@ -2,7 +2,7 @@ import type { Plan } from '../plan/types.js';
 import { createAppStore } from '../state/store.js';
 import type { AppState } from '../state/store.js';
 import { readinessOf } from '../state/readiness.js';
-import { restoreSession } from '../runner/restore-session.js';
+import { restoreSession } from '../runner/session/restore-session.js';
 import { createLogBook } from '../state/log-book.js';
 import type { RunMode, RunPreview } from '../state/run-slice.js';
 import { isActive, TaskStatus } from '../state/task-status.js';

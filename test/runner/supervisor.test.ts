@@ -7,7 +7,7 @@ import { waitFor } from '../support/wait-for.js';
 import { isFinished } from '../../src/state/task-status.js';
 import { createAppStore } from '../../src/state/store.js';
 import { createLogBook } from '../../src/state/log-book.js';
-import { createSupervisor } from '../../src/runner/supervisor.js';
+import { createSupervisor } from '../../src/runner/tasks/supervisor.js';
 import { statusText } from '../../src/ui/task-columns.js';
 
 let harness: ReturnType<typeof startHarness> | undefined;

@@ -6,7 +6,7 @@ import { keys, renderApp } from '../support/render-app.js';
 import type { Rendered } from '../support/render-app.js';
 import { testPlan } from '../support/plans.js';
 import { coveragePlan, okResult } from '../coverage/coverage-plans.js';
-import { createScheduler } from '../../src/runner/scheduler.js';
+import { createScheduler } from '../../src/runner/orchestration/scheduler.js';
 
 let app: Rendered | undefined;
 afterEach(() => app?.unmount());
