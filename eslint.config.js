@@ -17,14 +17,15 @@ const boundary = (files, forbidden) => ({
 
 /**
  * The runner's parts import one way (docs/architecture.md draws the arrows):
- *   tasks → session, coordinator, logs, process
- *   session → logs, process;  coordinator → logs, process
+ *   tasks → executor, session, coordinator, logs, process
+ *   executor → process;  session → logs, process;  coordinator → logs, process
  *   orchestration, coverage, logs, process → none of the other parts
  * Each part's entry repeats the runner's top-level rule: a later flat-config entry replaces
  * the options of an earlier one for the same rule instead of adding to them.
  */
 const runnerParts = [
   'tasks',
+  'executor',
   'session',
   'coordinator',
   'orchestration',
@@ -33,7 +34,8 @@ const runnerParts = [
   'process',
 ];
 const runnerMayImport = {
-  tasks: ['session', 'coordinator', 'logs', 'process'],
+  tasks: ['executor', 'session', 'coordinator', 'logs', 'process'],
+  executor: ['process'],
   session: ['logs', 'process'],
   coordinator: ['logs', 'process'],
   orchestration: [],

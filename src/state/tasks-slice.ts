@@ -34,6 +34,11 @@ export type TaskExit = {
   endedAt: number;
   /** The log's last error-looking line, shown with a failure. */
   lastError?: string;
+  /**
+   * The runner's reading of an exit code with a documented meaning (a coordinator job's),
+   * used instead of the generic one below.
+   */
+  judged?: Pick<TaskRuntime, 'status' | 'reason'>;
 };
 
 export type TasksSlice = {
@@ -78,6 +83,7 @@ export const statusOnExit = (
       reason: `${stopped ? 'stopped, ' : ''}killed by ${exit.signal}`,
     };
   }
+  if (exit.judged) return exit.judged;
   if (exit.exitCode === undefined) {
     // Its log still tells which dates it did; whether its cells are done is coverage's call.
     return {

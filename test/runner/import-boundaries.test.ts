@@ -60,7 +60,15 @@ describe('the runner parts import one way', () => {
       'src/runner/tasks/fixture.ts',
       "import { planRun as imported } from '../orchestration/run-planner.js';",
     ],
-  ])('%s: the wrong way is an error', async (file, importLine) => {
+    [
+      'src/runner/executor/fixture.ts',
+      "import { createSupervisor as imported } from '../tasks/supervisor.js';",
+    ],
+    [
+      'src/runner/process/fixture.ts',
+      "import type { Executor as imported } from '../executor/executor.js';",
+    ],
+  ])('%s: `%s` is an error', async (file, importLine) => {
     const errors = await boundaryErrors(file, importLine);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/runner parts import one way/);
@@ -87,7 +95,15 @@ describe('the runner parts import one way', () => {
       'src/runner/orchestration/fixture.ts',
       "import { readinessOf as imported } from '../../state/readiness.js';",
     ],
-  ])('%s: along the arrows is allowed', async (file, importLine) => {
+    [
+      'src/runner/tasks/fixture.ts',
+      "import type { Executor as imported } from '../executor/executor.js';",
+    ],
+    [
+      'src/runner/executor/fixture.ts',
+      "import { spawnCommand as imported } from '../process/spawn-command.js';",
+    ],
+  ])('%s: `%s` is allowed', async (file, importLine) => {
     expect(await boundaryErrors(file, importLine)).toEqual([]);
   });
 
