@@ -114,6 +114,22 @@ describe('a coordinator job process', () => {
     expect(isAlive(pid)).toBe(false);
   });
 
+  it('keeps polling through a SIGHUP to its group (a lost terminal), then ends complete', async () => {
+    server = await startCoordinatorLoopback();
+    let release = false;
+    server.onStart((r) => startedReply((r.body as { game_date: string }).game_date));
+    server.onStatus((r) => nestedStatus(r.query.batch_id ?? '', release ? 10 : 2, 10));
+    const { supervisor, task, ended } = setUp(server.url);
+    supervisor.start(taskId);
+    await waitFor('a status poll', () => server!.requests.some((r) => r.path === '/status'));
+    process.kill(-task().pid!, 'SIGHUP');
+    const polls = server.requests.length;
+    await waitFor('polls after the SIGHUP', () => server!.requests.length > polls + 2);
+    release = true;
+    await ended();
+    expect(task()).toMatchObject({ status: TaskStatus.succeeded, exitCode: HttpJobExit.complete });
+  });
+
   it('exits "auth failed" when auth.env is not set, having sent nothing', async () => {
     server = await startCoordinatorLoopback();
     const { supervisor, task, ended } = setUp(server.url, {});
