@@ -84,5 +84,5 @@ const finish = async (ctx: TaskContext, taskId: TaskId, handle: TaskHandle, end:
   handle.tailer.close();
   ctx.handles.delete(taskId);
   ctx.stopTickingIfIdle();
-  if (handle.restartAfterExit) ctx.restart(taskId);
+  if (handle.restartAfterExit) ctx.startAgain(taskId);
 };

@@ -66,7 +66,7 @@ export const createSupervisor = ({
     note: createNote(redact),
     drain: tick.drain,
     stopTickingIfIdle: tick.stopTickingIfIdle,
-    restart: (taskId) => start(taskId),
+    startAgain: (taskId) => start(taskId),
   };
   const start = (taskId: TaskId, options: StartOptions = {}) => {
     const prepared = prepareStart(ctx, taskId, options);

@@ -39,8 +39,8 @@ export type TaskContext = {
   /** Parses lines and hands their progress to the store at once (outside the tick). */
   drain: (taskId: TaskId, handle: TaskHandle, lines: string[]) => void;
   stopTickingIfIdle: () => void;
-  /** Starts a task again (a restart waits for the old run to end). */
-  restart: (taskId: TaskId) => void;
+  /** Starts a task again once its old run has ended (a restart). */
+  startAgain: (taskId: TaskId) => void;
 };
 
 export const processorOf = (plan: Plan, taskId: TaskId): Processor | undefined => {
