@@ -1,0 +1,112 @@
+/**
+ * What a drill checks after the console has been killed again and again: read from the files
+ * the runs left and from /proc, never from the console's own account of itself.
+ */
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/** One run of a task: its log file, from its name's time to its last write. */
+export type RunSpan = {
+  taskId: string;
+  file: string;
+  startedAt: number;
+  lastWriteAt: number;
+  /** The dates its processor said it processed ("Processing … i/N: DATE"). */
+  dates: string[];
+};
+
+/** `20260126-101112-345.log` is local time, as the console names it. */
+const startOf = (name: string): number => {
+  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-(\d{3})\.log$/.exec(name);
+  if (!m) return Number.NaN;
+  const [y, mo, d, h, mi, s, ms] = m.slice(1).map(Number);
+  return new Date(y ?? 0, (mo ?? 1) - 1, d, h, mi, s, ms).getTime();
+};
+
+export const runSpans = (stateDir: string): RunSpan[] => {
+  const logs = path.join(stateDir, 'logs');
+  if (!existsSync(logs)) return [];
+  return readdirSync(logs).flatMap((taskId) =>
+    readdirSync(path.join(logs, taskId))
+      .filter((name) => name.endsWith('.log'))
+      .map((name) => {
+        const file = path.join(logs, taskId, name);
+        const text = readFileSync(file, 'utf8');
+        const dates = [
+          ...text.matchAll(/Processing (?:game )?(?:day|date) \d+\/\d+: (\d{4}-\d{2}-\d{2})/g),
+        ].map((m) => m[1]!);
+        return {
+          taskId,
+          file,
+          startedAt: startOf(name),
+          lastWriteAt: statSync(file).mtimeMs,
+          dates,
+        };
+      }),
+  );
+};
+
+/**
+ * Pairs of runs of one task that were alive at the same time. A run's life is taken as from
+ * its log file's creation to its last write: the console's own closing note comes after the
+ * process ended, and a run never starts before the file it writes to.
+ */
+export const overlappingRuns = (spans: readonly RunSpan[]): [RunSpan, RunSpan][] => {
+  const pairs: [RunSpan, RunSpan][] = [];
+  const byTask = new Map<string, RunSpan[]>();
+  for (const span of spans) byTask.set(span.taskId, [...(byTask.get(span.taskId) ?? []), span]);
+  for (const runs of byTask.values()) {
+    const sorted = [...runs].sort((a, b) => a.startedAt - b.startedAt);
+    for (let i = 1; i < sorted.length; i++) {
+      const [before, after] = [sorted[i - 1]!, sorted[i]!];
+      if (after.startedAt < before.lastWriteAt) pairs.push([before, after]);
+    }
+  }
+  return pairs;
+};
+
+/**
+ * Live processes whose command line mentions `needle` or that run in a folder under it (the
+ * demo's processors run as `node processors/…` in the plan's folder).
+ */
+export const processesMentioning = (needle: string): string[] => {
+  const found: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'latin1').replace(/\0/g, ' ');
+      let cwd = '';
+      try {
+        cwd = readlinkSync(`/proc/${entry}/cwd`);
+      } catch {
+        // not ours to read
+      }
+      if (cmdline.includes(needle) || cwd.startsWith(needle))
+        found.push(`${entry} ${cmdline.trim()}`);
+    } catch {
+      // ended while we looked
+    }
+  }
+  return found;
+};
+
+/** The journal as the next console would read it: it must always parse. */
+export const readJournalFile = (stateDir: string): { tasks: Record<string, unknown> } | 'none' => {
+  const file = path.join(stateDir, 'journal.json');
+  if (!existsSync(file)) return 'none';
+  return JSON.parse(readFileSync(file, 'utf8')) as { tasks: Record<string, unknown> };
+};
+
+/** A small seeded generator, so a failing drill can be replayed with DRILL_SEED. */
+export const seededRandom = (seed: number) => {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
