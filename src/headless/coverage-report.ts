@@ -4,6 +4,7 @@ import type { CoverageCell } from '../state/coverage-slice.js';
 import { CellState, cellState, coveragePercent } from '../state/coverage-state.js';
 import { missingRanges } from '../state/date-ranges.js';
 import type { DateRange } from '../state/date-ranges.js';
+import type { ThinDate } from '../state/coverage-judge.js';
 
 export type CellReport = {
   processor: string;
@@ -15,6 +16,9 @@ export type CellReport = {
   percent: number | null;
   missing: string[];
   missingRanges: DateRange[];
+  /** Present with fewer rows than they need: not covered, filled like missing dates. */
+  thin: ThinDate[];
+  note?: string;
   error?: string;
 };
 
@@ -51,6 +55,8 @@ export const coverageReport = (
         percent: state === CellState.error ? null : (coveragePercent(cell) ?? null),
         missing: [...cell.missing],
         missingRanges: missingRanges(cell.expectedDates, new Set(cell.missing)),
+        thin: [...(cell.thin ?? [])],
+        ...(cell.note !== undefined ? { note: cell.note } : {}),
         ...(cell.error !== undefined ? { error: cell.error } : {}),
       });
     }

@@ -164,7 +164,11 @@ export const runHeadless = async (
     }
     const failedTasks = touched.filter((id) => state.tasks[id]?.status !== TaskStatus.succeeded);
     const incomplete = Object.values(coverage).filter(
-      (c) => c.error !== undefined || c.missing.length > 0 || c.covered === undefined,
+      (c) =>
+        c.error !== undefined ||
+        c.missing.length > 0 ||
+        (c.thin?.length ?? 0) > 0 ||
+        c.covered === undefined,
     );
     write(
       `${touched.length - failedTasks.length}/${touched.length} tasks succeeded` +

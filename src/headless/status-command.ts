@@ -6,6 +6,7 @@ import { openPlanWarehouse } from '../runner/coverage/open-plan-warehouse.js';
 import { coverageReport, statusExitCode } from './coverage-report.js';
 import { planRedactor } from '../runner/logs/redaction.js';
 import type { CoverageReport } from './coverage-report.js';
+import { thinText } from '../state/coverage-judge.js';
 
 /**
  * `backfill-console status`: the coverage matrix without the TUI, for scripts and cron.
@@ -73,7 +74,14 @@ export const formatReport = (plan: Plan, report: CoverageReport): string => {
   if (gaps.length > 0) {
     lines.push('', 'missing:');
     for (const c of gaps)
-      lines.push(`  ${c.processor} ${c.window}: ${formatRanges(c.missingRanges)}`);
+      lines.push(
+        `  ${c.processor} ${c.window}: ${formatRanges(c.missingRanges)}${c.note ? ` (${c.note})` : ''}`,
+      );
+  }
+  const thin = report.cells.filter((c) => c.thin.length > 0);
+  if (thin.length > 0) {
+    lines.push('', 'thin (present, too few rows):');
+    for (const c of thin) lines.push(`  ${c.processor} ${c.window}: ${thinText(c.thin)}`);
   }
   const errors = report.cells.filter((c) => c.error !== undefined);
   if (errors.length > 0) {

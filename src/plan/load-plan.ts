@@ -8,6 +8,7 @@ import type { ParsedPlan } from './schema.js';
 import { PlanError } from './plan-error.js';
 import type { PlanProblem } from './plan-error.js';
 import { checkReferences } from './check-references.js';
+import { checkTableNames } from './table-names.js';
 import type { Plan, Task } from './types.js';
 import { taskIdOf } from './types.js';
 
@@ -48,7 +49,10 @@ export const parsePlan = (text: string, file: string): Plan => {
       result.error.issues.map((i) => locateIssue(doc, lineCounter, i)),
     );
   }
-  const referenceProblems = checkReferences(result.data).map((p) => ({
+  const referenceProblems = [
+    ...checkReferences(result.data),
+    ...checkTableNames(result.data, path.dirname(file)),
+  ].map((p) => ({
     ...locate(doc, lineCounter, p.path),
     field: formatPath(p.path),
     message: p.message,

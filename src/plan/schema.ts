@@ -18,10 +18,16 @@ const id = z
     'use letters, digits, "_", "." and "-" (start with a letter or digit)',
   );
 
-/** `dataset.table` or `project.dataset.table`: checked before it is placed into generated SQL. */
+/**
+ * `table`, `dataset.table` or `project.dataset.table`: checked before it is placed into generated
+ * SQL. Which forms the plan's warehouse accepts is checked with the references.
+ */
 const tableName = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*){1,2}$/, 'expected dataset.table');
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*){0,2}$/,
+    'expected a table name (table, dataset.table or project.dataset.table)',
+  );
 const columnName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a column name');
 
 const regexSource = z.string().refine((source) => {
@@ -59,9 +65,12 @@ export const phaseSchema = z
   .object({ id: z.string().min(1), title: z.string().optional() })
   .strict();
 
+/** A date needs at least this many rows to count as covered. */
+const minRows = z.number().int().min(1).optional();
+
 export const coverageSchema = z.union([
-  z.object({ table: tableName, dateColumn: columnName.default('game_date') }).strict(),
-  z.object({ sql: z.string().min(1) }).strict(),
+  z.object({ table: tableName, dateColumn: columnName.default('game_date'), minRows }).strict(),
+  z.object({ sql: z.string().min(1), minRows }).strict(),
 ]);
 
 /** Where a token for the coordinator comes from: an env var, or a command's stdout. Never logged. */
@@ -164,6 +173,11 @@ export const warehouseSchema = z.discriminatedUnion('kind', [
       location: z.string().optional(),
       apiEndpoint: z.string().url().optional(),
       anonymous: z.boolean().default(false),
+      /** The dataset of plain table names in coverage.table and in the plan's SQL. */
+      dataset: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a dataset name')
+        .optional(),
     })
     .strict(),
 ]);

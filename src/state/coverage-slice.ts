@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { TaskId } from '../plan/types.js';
 import type { AppState } from './store.js';
+import type { ThinDate } from './coverage-judge.js';
 
 /** What the warehouse says about one processor x window. */
 export type CoverageCell = {
@@ -10,6 +11,10 @@ export type CoverageCell = {
   expected?: number;
   /** Expected dates the output table lacks, sorted. */
   missing: readonly string[];
+  /** Expected dates present with fewer rows than they need, sorted: not covered either. */
+  thin?: readonly ThinDate[];
+  /** Said about the answer, e.g. "table does not exist yet" (counted as all missing). */
+  note?: string;
   /** The expected dates, sorted: the missing ones are grouped into ranges along them. */
   expectedDates: readonly string[];
   /** The last query's error, in full; the previous counts stay for reference. */
@@ -25,7 +30,9 @@ export type CoverageResult =
       covered: number;
       expected?: number;
       missing: string[];
+      thin?: ThinDate[];
       expectedDates: string[];
+      note?: string;
       durationMs: number;
     }
   | { ok: false; error: string; durationMs: number };
@@ -63,7 +70,9 @@ export const createCoverageSlice =
               covered: result.covered,
               expected: result.expected,
               missing: result.missing,
+              ...(result.thin && result.thin.length > 0 ? { thin: result.thin } : {}),
               expectedDates: result.expectedDates,
+              ...(result.note !== undefined ? { note: result.note } : {}),
               refreshing: false,
               refreshedAt: at,
               durationMs: result.durationMs,

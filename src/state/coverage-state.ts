@@ -19,8 +19,9 @@ export const cellState = (cell: CoverageCell | undefined): CellState => {
   if (cell.error !== undefined) return CellState.error;
   if (cell.covered === undefined) return CellState.unknown;
   if (cell.expected === undefined) return CellState.counted;
-  if (cell.missing.length === 0) return CellState.complete;
-  return cell.covered === 0 ? CellState.missing : CellState.partial;
+  const thin = cell.thin?.length ?? 0;
+  if (cell.missing.length === 0 && thin === 0) return CellState.complete;
+  return cell.covered === 0 && thin === 0 ? CellState.missing : CellState.partial;
 };
 
 export const coveragePercent = (cell: CoverageCell): number | undefined =>

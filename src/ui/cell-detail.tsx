@@ -1,6 +1,7 @@
 import { Box } from 'ink';
 import { formatRanges, missingRanges } from '../state/date-ranges.js';
 import type { CoverageCell } from '../state/coverage-slice.js';
+import { thinText } from '../state/coverage-judge.js';
 import {
   CellState,
   cellState,
@@ -59,13 +60,18 @@ export const cellDetailLines = (
     lines.push(
       paint.coverage(
         CellState.partial,
-        `${theme.disagreement} the last run succeeded, but the warehouse lacks ${cell.missing.length} expected dates`,
+        `${theme.disagreement} the last run succeeded, but the warehouse lacks ${cell.missing.length + (cell.thin?.length ?? 0)} expected dates`,
       ),
     );
   }
   if (cell.missing.length > 0) {
     const ranges = formatRanges(missingRanges(cell.expectedDates, new Set(cell.missing)));
-    lines.push(...wrapText(`missing (${cell.missing.length}): ${ranges}`, width));
+    const note = cell.note ? ` (${cell.note})` : '';
+    lines.push(...wrapText(`missing (${cell.missing.length}): ${ranges}${note}`, width));
+  }
+  const thin = cell.thin ?? [];
+  if (thin.length > 0) {
+    lines.push(...wrapText(`thin (${thin.length}, too few rows): ${thinText(thin)}`, width));
   }
   return lines;
 };

@@ -7,7 +7,13 @@ import { BigQuery } from '@google-cloud/bigquery';
 import type { Query, QueryRowsResponse } from '@google-cloud/bigquery';
 import { PassThroughClient } from 'google-auth-library';
 import { bigQueryErrorToWarehouseError } from './bigquery-errors.js';
-import { checkDateRange, collectDays } from './date-values.js';
+import {
+  checkDateRange,
+  collectDayRows,
+  collectDays,
+  namedParams,
+  singleNumber,
+} from './date-values.js';
 import { WarehouseError } from './warehouse-error.js';
 import type { DateRange, Warehouse, WarehouseConfig } from './warehouse.js';
 
@@ -37,36 +43,79 @@ export const openBigQueryWarehouse = (config: BigQueryConfig): Warehouse => {
   client.interceptors.push({ request: (request) => capServerWait(request as OutgoingRequest) });
   let closed = false;
 
+  const withTimeout = async <T>(
+    timeoutMs: number | undefined,
+    start: (stop: { requested: boolean }) => Promise<T>,
+  ): Promise<T> => {
+    if (closed) throw new WarehouseError('other', 'the bigquery warehouse is closed');
+    const limitMs = timeoutMs ?? defaultBigQueryTimeoutMs;
+    const stop = { requested: false };
+    const run = start(stop);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new WarehouseError('timeout', `bigquery query did not finish within ${limitMs} ms`),
+          ),
+        limitMs,
+      );
+    });
+    try {
+      return await Promise.race([run, timeout]);
+    } catch (error) {
+      throw bigQueryErrorToWarehouseError(error);
+    } finally {
+      clearTimeout(timer);
+      // Stops polling after a timeout; the late reply of the request in flight is ignored.
+      stop.requested = true;
+      run.catch(() => undefined);
+    }
+  };
+  const queryOf = (sql: string, range: Partial<DateRange>): Query => {
+    const params = Object.fromEntries(
+      Object.entries(range).map(([name, day]) => [name, BigQuery.date(day)]),
+    );
+    return {
+      query: sql,
+      ...(Object.keys(params).length > 0 ? { params } : {}),
+      ...(config.location ? { location: config.location } : {}),
+      ...(config.dataset
+        ? { defaultDataset: { projectId: config.projectId, datasetId: config.dataset } }
+        : {}),
+    };
+  };
+  const rangeRows = (sql: string, range: DateRange, timeoutMs: number | undefined) => {
+    checkDateRange(range);
+    return withTimeout(timeoutMs, (stop) => fetchRows(client, queryOf(sql, range), stop));
+  };
+  const partial = (sql: string, range: Partial<DateRange>) => {
+    const params = namedParams(sql, range);
+    checkDateRange({ start: '2000-01-01', end: '2000-01-01', ...params });
+    return queryOf(sql, params);
+  };
+
   return {
     kind: 'bigquery',
     description: describe(config),
-    queryDates: async (sql, range, options) => {
-      if (closed) throw new WarehouseError('other', 'the bigquery warehouse is closed');
-      checkDateRange(range);
-      const timeoutMs = options?.timeoutMs ?? defaultBigQueryTimeoutMs;
-      const stop = { requested: false };
-      const run = fetchFirstColumn(client, sql, range, config.location, stop);
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new WarehouseError('timeout', `bigquery query did not finish within ${timeoutMs} ms`),
-            ),
-          timeoutMs,
-        );
-      });
-      try {
-        return collectDays(await Promise.race([run, timeout]));
-      } catch (error) {
-        throw bigQueryErrorToWarehouseError(error);
-      } finally {
-        clearTimeout(timer);
-        // Stops polling after a timeout; the late reply of the request in flight is ignored.
-        stop.requested = true;
-        run.catch(() => undefined);
-      }
-    },
+    queryDates: async (sql, range, options) =>
+      collectDays((await rangeRows(sql, range, options?.timeoutMs)).map((row) => row[0])),
+    queryDayRows: async (sql, range, options) =>
+      collectDayRows(await rangeRows(sql, range, options?.timeoutMs)),
+    queryNumber: async (sql, range, options) =>
+      singleNumber(
+        await withTimeout(options?.timeoutMs, (stop) =>
+          fetchRows(client, partial(sql, range), stop),
+        ),
+      ),
+    inspect: (sql, range, options) =>
+      withTimeout(options?.timeoutMs, async () => {
+        // A dry run goes through jobs.insert and answers at once with the bytes it would scan.
+        const [job] = await client.createQueryJob({ ...partial(sql, range), dryRun: true });
+        const metadata = job.metadata as { statistics?: { totalBytesProcessed?: string } };
+        const bytes = Number(metadata.statistics?.totalBytesProcessed);
+        return Number.isFinite(bytes) ? { bytes } : {};
+      }),
     close: () => {
       closed = true;
       return Promise.resolve();
@@ -88,26 +137,27 @@ const capServerWait = (request: OutgoingRequest): OutgoingRequest => {
   return request;
 };
 
-/** Pages through the result ourselves (not autoPaginate) so a timed-out query stops polling. */
-const fetchFirstColumn = async (
+/**
+ * Pages through the result ourselves (not autoPaginate) so a timed-out query stops polling.
+ * Keeps the first two columns of each row, in the schema's order.
+ */
+const fetchRows = async (
   client: BigQuery,
-  sql: string,
-  range: DateRange,
-  location: string | undefined,
+  query: Query,
   stop: { requested: boolean },
-): Promise<unknown[]> => {
-  const values: unknown[] = [];
-  let column: string | undefined;
+): Promise<unknown[][]> => {
+  const rowsOut: unknown[][] = [];
+  let columns: string[] | undefined;
   const take = ([rows, , response]: QueryRowsResponse) => {
-    column ??= response?.schema?.fields?.[0]?.name ?? undefined;
+    columns ??= (response?.schema?.fields ?? [])
+      .slice(0, 2)
+      .map((field) => field.name ?? '')
+      .filter(Boolean);
     for (const row of rows as Record<string, unknown>[]) {
-      values.push(column === undefined ? Object.values(row)[0] : row[column]);
+      rowsOut.push(
+        columns.length > 0 ? columns.map((name) => row[name]) : Object.values(row).slice(0, 2),
+      );
     }
-  };
-  const query: Query = {
-    query: sql,
-    params: { start: BigQuery.date(range.start), end: BigQuery.date(range.end) },
-    ...(location ? { location } : {}),
   };
   // The typings describe query()'s auto-paginated result; with autoPaginate:false the client
   // resolves with the same [rows, nextQuery, response] triple as getQueryResults.
@@ -115,19 +165,20 @@ const fetchFirstColumn = async (
   take(page);
   let next = page[1];
   while (next) {
-    if (stop.requested) return values;
+    if (stop.requested) return rowsOut;
     const job = next.job;
     if (!job) throw new WarehouseError('other', 'bigquery gave a next page without a job to ask');
     page = await job.getQueryResults({ ...next, autoPaginate: false });
     take(page);
     next = page[1];
   }
-  return values;
+  return rowsOut;
 };
 
 const describe = (config: BigQueryConfig): string =>
   [
     `bigquery ${config.projectId}`,
     config.location ? ` (${config.location})` : '',
+    config.dataset ? ` · default dataset ${config.dataset}` : '',
     config.apiEndpoint ? ` via ${config.apiEndpoint}` : '',
   ].join('');

@@ -1,4 +1,4 @@
-import type { DateRange } from './warehouse.js';
+import type { DateRange, DayRows } from './warehouse.js';
 import { WarehouseError } from './warehouse-error.js';
 
 // A date, optionally followed by a time: TIMESTAMP/DATETIME values count for the day they fall on.
@@ -43,6 +43,75 @@ export const collectDays = (firstColumn: readonly unknown[]): string[] => {
   }
   // ISO days sort correctly as plain strings.
   return [...days].sort();
+};
+
+/**
+ * Days of the first column with the row counts of the second, summed per day (a TIMESTAMP column
+ * may give several rows for one day). Without a second column `rows` stays undefined.
+ */
+export const collectDayRows = (rows: readonly (readonly unknown[])[]): DayRows[] => {
+  const counts = new Map<string, number | undefined>();
+  for (const row of rows) {
+    const value = row[0];
+    if (value === null || value === undefined) continue;
+    const day = toIsoDay(value);
+    if (day === undefined) {
+      throw new WarehouseError(
+        'shape',
+        `expected a date in the first column, got ${describeValue(value)}`,
+      );
+    }
+    if (row.length < 2) {
+      counts.set(day, undefined);
+      continue;
+    }
+    const count = toNumber(row[1]);
+    if (count === undefined) {
+      throw new WarehouseError(
+        'shape',
+        `expected a row count in the second column, got ${describeValue(row[1])}`,
+      );
+    }
+    counts.set(day, (counts.get(day) ?? 0) + count);
+  }
+  return [...counts.keys()].sort().map((day) => {
+    const count = counts.get(day);
+    return count === undefined ? { day } : { day, rows: count };
+  });
+};
+
+/** The one number a check's SQL returns: first column of the first row, null for none. */
+export const singleNumber = (rows: readonly (readonly unknown[])[]): number | null => {
+  const value = rows[0]?.[0];
+  if (value === null || value === undefined) return null;
+  const number = toNumber(value);
+  if (number === undefined) {
+    throw new WarehouseError('shape', `expected a number, got ${describeValue(value)}`);
+  }
+  return number;
+};
+
+/** Numbers as engines send them: JS numbers, bigints (SQLite), numeric strings (BigQuery). */
+const toNumber = (value: unknown): number | undefined => {
+  if (value === null || value === undefined) return 0;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+    return Number(value);
+  // BigQuery's NUMERIC/BIGNUMERIC arrive as Big objects: Number() reads their valueOf.
+  if (typeof value === 'object') {
+    const number = Number(value);
+    return Number.isFinite(number) ? number : undefined;
+  }
+  return undefined;
+};
+
+/** Only the parameters a statement names: engines may reject one that is bound but unused. */
+export const namedParams = (sql: string, range: Partial<DateRange>): Partial<DateRange> => {
+  const params: Partial<DateRange> = {};
+  if (range.start !== undefined && /@start\b/i.test(sql)) params.start = range.start;
+  if (range.end !== undefined && /@end\b/i.test(sql)) params.end = range.end;
+  return params;
 };
 
 /** Rejects malformed bounds before they reach an engine, where they would compare as text or NULL. */

@@ -16,10 +16,21 @@ import { WarehouseError } from './warehouse-error.js';
  * `sqlite3_interrupt` exposed. SIGKILL stops a child at once.
  */
 export type SqliteReader = {
-  /** Resolves with the first column of every row; rejects with WarehouseError. */
-  query(sql: string, params: Record<string, string>, timeoutMs: number): Promise<unknown[]>;
+  /**
+   * Resolves with the first two columns of every row (none when `prepareOnly`: the statement is
+   * only compiled, which finds unknown tables and columns without reading a row) and how many
+   * columns the statement has; rejects with WarehouseError.
+   */
+  query(
+    sql: string,
+    params: Record<string, string>,
+    timeoutMs: number,
+    prepareOnly?: boolean,
+  ): Promise<ReaderResult>;
   close(): Promise<void>;
 };
+
+export type ReaderResult = { rows: unknown[][]; columns: number };
 
 /** Time a new reader process may take to start (node and better-sqlite3 load) on a busy machine. */
 const readerStartAllowanceMs = 5_000;
@@ -28,7 +39,8 @@ type Request = {
   id: number;
   sql: string;
   params: Record<string, string>;
-  resolve: (values: unknown[]) => void;
+  prepareOnly: boolean;
+  resolve: (result: ReaderResult) => void;
   reject: (error: WarehouseError) => void;
   timeoutMs: number;
   timer?: NodeJS.Timeout;
@@ -36,7 +48,7 @@ type Request = {
 
 type ReaderMessage =
   | { fatal: SqliteErrorInfo }
-  | { id: number; values: unknown[] }
+  | { id: number; rows: unknown[][]; columns: number }
   | { id: number; error: SqliteErrorInfo };
 
 const betterSqlite3Entry = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -52,7 +64,12 @@ const trackReader = (reader: ChildProcess) => {
   process.on('exit', () => liveReaders.forEach((r) => r.kill('SIGKILL')));
 };
 
-export const createSqliteReader = (folder: string, busyTimeoutMs: number): SqliteReader => {
+/** `location` is the warehouse folder, or the one database file for the `file` layout. */
+export const createSqliteReader = (
+  location: string,
+  layout: 'folder' | 'file',
+  busyTimeoutMs: number,
+): SqliteReader => {
   const queue: Request[] = [];
   let running: Request | undefined;
   let child: ChildProcess | undefined;
@@ -63,7 +80,7 @@ export const createSqliteReader = (folder: string, busyTimeoutMs: number): Sqlit
   const startChild = (): ChildProcess => {
     const started = spawn(
       process.execPath,
-      ['-e', sqliteReaderSource, betterSqlite3Entry, folder, String(busyTimeoutMs)],
+      ['-e', sqliteReaderSource, betterSqlite3Entry, location, layout, String(busyTimeoutMs)],
       // No stdout/stderr pipes: an open pipe would keep the console alive after it is done.
       { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'advanced' },
     );
@@ -93,7 +110,7 @@ export const createSqliteReader = (folder: string, busyTimeoutMs: number): Sqlit
     if (!request || request.id !== message.id) return;
     finish(request);
     if ('error' in message) request.reject(sqliteErrorToWarehouseError(message.error));
-    else request.resolve(message.values);
+    else request.resolve({ rows: message.rows, columns: message.columns });
     dispatch();
   };
 
@@ -129,7 +146,15 @@ export const createSqliteReader = (folder: string, busyTimeoutMs: number): Sqlit
     const allowance = request.timeoutMs + (fresh ? readerStartAllowanceMs : 0);
     request.timer = setTimeout(() => onTimeout(request, request.timeoutMs), allowance);
     // A failed send means the reader just died; its 'exit' event rejects the request.
-    child.send({ id: request.id, sql: request.sql, params: request.params }, () => undefined);
+    child.send(
+      {
+        id: request.id,
+        sql: request.sql,
+        params: request.params,
+        prepareOnly: request.prepareOnly,
+      },
+      () => undefined,
+    );
   };
 
   const onTimeout = (request: Request, timeoutMs: number) => {
@@ -148,14 +173,14 @@ export const createSqliteReader = (folder: string, busyTimeoutMs: number): Sqlit
   };
 
   return {
-    query: (sql, params, timeoutMs) =>
-      new Promise<unknown[]>((resolve, reject) => {
+    query: (sql, params, timeoutMs, prepareOnly = false) =>
+      new Promise<ReaderResult>((resolve, reject) => {
         if (closed) {
           reject(new WarehouseError('other', 'the sqlite warehouse is closed'));
           return;
         }
         const id = nextId++;
-        const request: Request = { id, sql, params, resolve, reject, timeoutMs };
+        const request: Request = { id, sql, params, prepareOnly, resolve, reject, timeoutMs };
         queue.push(request);
         dispatch();
       }),

@@ -3,18 +3,20 @@
  * so that it runs the same from `dist/` (tsc output) and from `src/` under vitest, where no compiled
  * `.js` sits next to the `.ts`. Plain CommonJS, no TypeScript: nothing transforms it.
  *
- * argv: better-sqlite3 entry path, warehouse folder, busy timeout in ms.
- * in:  { id, sql, params }          out: { id, values } (first column of each row) | { id, error }
+ * argv: better-sqlite3 entry path, warehouse path, layout (`folder` or `file`), busy timeout in ms.
+ * in:  { id, sql, params, prepareOnly }
+ * out: { id, rows } (the first two columns of each row; none when prepareOnly) | { id, error }
  *
- * One in-memory main database with each dataset file ATTACHed under its name, so `nba_raw.table`
- * means `<folder>/nba_raw.sqlite`. `query_only` makes the whole connection read-only (ATTACH cannot
- * take a read-only flag: better-sqlite3 is built without URI file names).
+ * Folder layout: one in-memory main database with each dataset file ATTACHed under its name, so
+ * `nba_raw.table` means `<folder>/nba_raw.sqlite`. File layout: the one file is the main database,
+ * so plain table names (or `main.table`) work. `query_only` makes the whole connection read-only
+ * (ATTACH cannot take a read-only flag: better-sqlite3 is built without URI file names).
  */
 export const sqliteReaderSource = String.raw`
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const [betterSqlite3Path, folder, busyTimeoutMs] = process.argv.slice(1);
+const [betterSqlite3Path, folder, layout, busyTimeoutMs] = process.argv.slice(1);
 
 const reply = (message) => { if (process.connected) process.send(message); };
 const errorOf = (error) => ({ name: error.name, code: error.code, message: error.message });
@@ -23,9 +25,13 @@ process.on('uncaughtException', (error) => { reply({ fatal: errorOf(error) }); p
 process.on('disconnect', () => process.exit(0));
 
 const Database = require(betterSqlite3Path);
-const db = new Database(':memory:');
-db.pragma('busy_timeout = ' + Number(busyTimeoutMs));
-db.pragma('query_only = ON');
+const openConnection = (file) => {
+  const connection = new Database(file, { fileMustExist: file !== ':memory:' });
+  connection.pragma('busy_timeout = ' + Number(busyTimeoutMs));
+  connection.pragma('query_only = ON');
+  return connection;
+};
+const db = layout === 'file' ? undefined : openConnection(':memory:');
 
 // SQLite allows 10 attached databases, so only datasets the SQL names are attached.
 const maxAttached = 10;
@@ -81,15 +87,45 @@ const syncAttachments = (sql) => {
   }
 };
 
+// File layout: opened on first use and again when the file is rebuilt (a new inode), since a
+// processor may create the file after the console started.
+let fileDb;
+let fileIno;
+const fileConnection = () => {
+  let ino;
+  try {
+    ino = fs.statSync(folder).ino;
+  } catch (error) {
+    if (error.code === 'ENOENT') {
+      throw Object.assign(new Error('sqlite warehouse file does not exist: ' + folder), { code: 'FOLDER_MISSING' });
+    }
+    throw error;
+  }
+  if (fileDb && fileIno === ino) return fileDb;
+  if (fileDb) fileDb.close();
+  fileDb = openConnection(folder);
+  fileIno = ino;
+  return fileDb;
+};
+
+const connectionFor = (sql) => {
+  if (layout === 'file') return fileConnection();
+  syncAttachments(sql);
+  return db;
+};
+
 process.on('message', (request) => {
   try {
-    syncAttachments(request.sql);
-    const statement = db.prepare(request.sql);
+    const statement = connectionFor(request.sql).prepare(request.sql);
     if (!statement.reader) {
-      throw Object.assign(new Error('the query returns no rows: use a SELECT whose first column is a date'), { code: 'NOT_A_QUERY' });
+      throw Object.assign(new Error('the query returns no rows: use a SELECT'), { code: 'NOT_A_QUERY' });
+    }
+    if (request.prepareOnly) {
+      reply({ id: request.id, rows: [], columns: statement.columns().length });
+      return;
     }
     const rows = statement.raw(true).all(request.params);
-    reply({ id: request.id, values: rows.map((row) => row[0]) });
+    reply({ id: request.id, rows: rows.map((row) => row.slice(0, 2)), columns: rows[0] ? rows[0].length : 0 });
   } catch (error) {
     // SQLite does not say which attached file is broken: name the candidates.
     if (error && error.code === 'SQLITE_NOTADB') {

@@ -1,8 +1,9 @@
 /**
- * SQLite warehouse. Convention: `path` is a FOLDER and every dataset is one file in it,
+ * SQLite warehouse, in one of two layouts. `folder`: every dataset is one file in it,
  * `<folder>/<dataset>.sqlite`, ATTACHed under the dataset's name. Plan SQL written for BigQuery,
  *   SELECT DISTINCT game_date FROM nba_raw.nbac_schedule WHERE game_date BETWEEN @start AND @end
  * then runs unchanged: `nba_raw.nbac_schedule` is table `nbac_schedule` in `nba_raw.sqlite`.
+ * `file`: one database file, plain table names (`main.table` too).
  * Dates are TEXT 'YYYY-MM-DD' (or 'YYYY-MM-DD HH:MM:SS'), so BETWEEN compares them as text.
  *
  * Writers (processors, tests) own the files and set WAL; the reader only reads, in a separate
@@ -11,9 +12,15 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { checkDateRange, collectDays } from './date-values.js';
+import {
+  checkDateRange,
+  collectDayRows,
+  collectDays,
+  namedParams,
+  singleNumber,
+} from './date-values.js';
 import { createSqliteReader } from './sqlite-reader-process.js';
-import type { Warehouse } from './warehouse.js';
+import type { DateRange, Warehouse } from './warehouse.js';
 
 /** How long a reader or writer waits for another process's lock before SQLITE_BUSY. */
 export const sqliteBusyTimeoutMs = 5000;
@@ -21,20 +28,49 @@ export const sqliteBusyTimeoutMs = 5000;
 /** @default 30 s */
 export const defaultQueryTimeoutMs = 30_000;
 
-export const openSqliteWarehouse = (folder: string): Warehouse => {
-  const absolute = path.resolve(folder);
-  const reader = createSqliteReader(absolute, sqliteBusyTimeoutMs);
+export const openSqliteWarehouse = (
+  location: string,
+  layout: 'folder' | 'file' = 'folder',
+): Warehouse => {
+  const absolute = path.resolve(location);
+  const reader = createSqliteReader(absolute, layout, sqliteBusyTimeoutMs);
+  const rowsOf = async (sql: string, range: DateRange, timeoutMs: number | undefined) => {
+    checkDateRange(range);
+    const result = await reader.query(
+      sql,
+      { start: range.start, end: range.end },
+      timeoutMs ?? defaultQueryTimeoutMs,
+    );
+    return result.rows;
+  };
+  const partial = (sql: string, range: Partial<DateRange>) => {
+    const params = namedParams(sql, range);
+    checkDateRange({ start: '2000-01-01', end: '2000-01-01', ...params });
+    return params as Record<string, string>;
+  };
   return {
     kind: 'sqlite',
-    description: `sqlite ${displayPath(absolute)}`,
-    queryDates: async (sql, range, options) => {
-      checkDateRange(range);
-      const values = await reader.query(
+    description: `sqlite ${displayPath(absolute)}${layout === 'file' ? ' (one file)' : ''}`,
+    queryDates: async (sql, range, options) =>
+      collectDays((await rowsOf(sql, range, options?.timeoutMs)).map((row) => row[0])),
+    queryDayRows: async (sql, range, options) =>
+      collectDayRows(await rowsOf(sql, range, options?.timeoutMs)),
+    queryNumber: async (sql, range, options) => {
+      const result = await reader.query(
         sql,
-        { start: range.start, end: range.end },
+        partial(sql, range),
         options?.timeoutMs ?? defaultQueryTimeoutMs,
       );
-      return collectDays(values);
+      return singleNumber(result.rows);
+    },
+    inspect: async (sql, range, options) => {
+      await reader.query(
+        sql,
+        partial(sql, range),
+        options?.timeoutMs ?? defaultQueryTimeoutMs,
+        true,
+      );
+      return {};
     },
     close: () => reader.close(),
   };

@@ -30,3 +30,12 @@ export class WarehouseError extends Error {
 
 export const isWarehouseError = (value: unknown): value is WarehouseError =>
   value instanceof WarehouseError;
+
+/**
+ * A query that failed only because a table it reads does not exist: SQLite's "no such table",
+ * BigQuery's "Not found: Table". Other not-found errors (a dataset, a file, a job) are not this.
+ */
+export const isMissingTable = (error: unknown): boolean =>
+  error instanceof WarehouseError &&
+  error.kind === 'not-found' &&
+  /no such table|not found: table/i.test(error.message);

@@ -5,7 +5,8 @@ import type { CoverageResult } from '../../src/state/coverage-slice.js';
 export type ProcessorInput = {
   id: string;
   phase?: string;
-  coverage?: { table: string; dateColumn?: string } | { sql: string };
+  coverage?:
+    { table: string; dateColumn?: string; minRows?: number } | { sql: string; minRows?: number };
   expected?: { sql: string };
   dependsOn?: string[];
 };
@@ -17,6 +18,9 @@ export type PlanOptions = {
   windows?: { id: string; start: string; end: string }[];
   expectedSql?: string;
   coverageSettings?: { concurrency?: number; timeoutSeconds?: number };
+  /** @default { kind: 'sqlite', path: './warehouse' } (a folder of dataset files) */
+  warehouse?: Record<string, unknown>;
+  checks?: Record<string, unknown>[];
 };
 
 /** Playoff games (game_status 3 = final) and the days between them with no game. */
@@ -36,13 +40,16 @@ export const coveragePlan = ({
   windows: planWindows = windows,
   expectedSql,
   coverageSettings = {},
+  warehouse = { kind: 'sqlite', path: './warehouse' },
+  checks,
 }: PlanOptions): Plan =>
   parsePlan(
     JSON.stringify({
       version: 1,
       name: 'coverage test plan',
       settings: { coverage: { liveSeconds: 0, intervalSeconds: 0, ...coverageSettings } },
-      warehouse: { kind: 'sqlite', path: './warehouse' },
+      warehouse,
+      ...(checks ? { checks } : {}),
       ...(expectedSql ? { expected: { sql: expectedSql } } : {}),
       windows: planWindows,
       phases: [
@@ -63,7 +70,7 @@ export const okResult = (
   expectedDates: string[],
   missing: string[],
   durationMs = 40,
-): CoverageResult => ({
+): Extract<CoverageResult, { ok: true }> => ({
   ok: true,
   covered: expectedDates.length - missing.length,
   expected: expectedDates.length,

@@ -160,16 +160,21 @@ describe('coverage poller over a real SQLite warehouse', () => {
     expect(cellOf(store, 'custom@w2')).toMatchObject({ covered: 0, missing: w2Games });
   });
 
-  it('reports a table that does not exist as an error that names the table', async () => {
+  it('counts an output table that does not exist yet as missing every expected date', async () => {
     const { store, poller } = setUpSqlite();
     await poller.refresh(['unbuilt@w1']);
     const cell = cellOf(store, 'unbuilt@w1');
-    expect(cell.error).toContain('nba_precompute.not_built');
-    expect(cell.covered).toBeUndefined();
-    expect(cellState(cell)).toBe(CellState.error);
+    expect(cell).toMatchObject({
+      covered: 0,
+      expected: 4,
+      missing: w1Games,
+      note: 'table does not exist yet',
+    });
+    expect(cell.error).toBeUndefined();
+    expect(cellState(cell)).toBe(CellState.missing);
   });
 
-  it('keeps the previous counts when the table goes away, and clears the error when it is back', async () => {
+  it('keeps the previous counts when the query breaks, and clears the error when it works again', async () => {
     const { store, poller, folder } = setUpSqlite();
     await poller.refresh(['partial@w1']);
     const before = cellOf(store, 'partial@w1');
@@ -177,10 +182,10 @@ describe('coverage poller over a real SQLite warehouse', () => {
 
     const db = openSqliteDatasetForWrite(folder, 'nba_precompute');
     cleanups.push(() => void db.close());
-    db.exec('ALTER TABLE partial_out RENAME TO partial_out_old');
+    db.exec('ALTER TABLE partial_out RENAME COLUMN analysis_date TO day');
     await poller.refresh(['partial@w1']);
     const failed = cellOf(store, 'partial@w1');
-    expect(failed.error).toContain('nba_precompute.partial_out');
+    expect(failed.error).toContain('no such column: analysis_date');
     expect(failed).toMatchObject({
       covered: 2,
       expected: 4,
@@ -188,7 +193,7 @@ describe('coverage poller over a real SQLite warehouse', () => {
     });
     expect(failed.refreshedAt).toBeGreaterThanOrEqual(before.refreshedAt ?? Infinity);
 
-    db.exec('ALTER TABLE partial_out_old RENAME TO partial_out');
+    db.exec('ALTER TABLE partial_out RENAME COLUMN day TO analysis_date');
     await poller.refresh(['partial@w1']);
     expect(cellOf(store, 'partial@w1').error).toBeUndefined();
     expect(cellState(cellOf(store, 'partial@w1'))).toBe(CellState.partial);
@@ -315,23 +320,27 @@ const heldWarehouse = () => {
   const calls: { sql: string; range: DateRange }[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
+  const queryDates = (sql: string, range: DateRange) =>
+    new Promise<string[]>((resolve) => {
+      calls.push({ sql, range });
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      held.push({
+        sql,
+        range,
+        answer: (dates) => {
+          inFlight--;
+          resolve(dates);
+        },
+      });
+    });
   const warehouse: Warehouse = {
     kind: 'sqlite',
     description: 'sqlite (held)',
-    queryDates: (sql, range) =>
-      new Promise<string[]>((resolve) => {
-        calls.push({ sql, range });
-        inFlight++;
-        maxInFlight = Math.max(maxInFlight, inFlight);
-        held.push({
-          sql,
-          range,
-          answer: (dates) => {
-            inFlight--;
-            resolve(dates);
-          },
-        });
-      }),
+    queryDates,
+    queryDayRows: async (sql, range) => (await queryDates(sql, range)).map((day) => ({ day })),
+    queryNumber: () => Promise.reject(new Error('the held warehouse answers dates only')),
+    inspect: () => Promise.reject(new Error('the held warehouse answers dates only')),
     close: () => Promise.resolve(),
   };
   return { warehouse, held, calls, maxInFlight: () => maxInFlight };

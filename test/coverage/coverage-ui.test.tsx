@@ -183,6 +183,37 @@ describe('coverage matrix (m)', () => {
     expect(frame).toContain('missing (3): 2022-04-19, 05-02..05-03');
   });
 
+  it('lists thin dates apart from missing ones, with their row counts', async () => {
+    app = renderCoverageApp(uiPlan());
+    await openMatrix(app);
+    const thin = [{ date: '2022-05-02', rows: 18, expected: 30 }];
+    app.store
+      .getState()
+      .coverageCellRefreshed(
+        'alpha@w1',
+        { ...okResult(w1Dates, ['2022-04-19']), covered: w1Dates.length - 2, thin },
+        Date.now(),
+      );
+    const frame = await app.waitForFrame((f) => f.includes('thin (1'));
+    expect(frame).toContain('6/8 expected dates (75%) · partial');
+    expect(frame).toContain('missing (1): 2022-04-19');
+    expect(frame).toContain('thin (1, too few rows): 2022-05-02: 18 of 30 rows');
+  });
+
+  it('says when an output table does not exist yet', async () => {
+    app = renderCoverageApp(uiPlan());
+    await openMatrix(app);
+    app.store
+      .getState()
+      .coverageCellRefreshed(
+        'alpha@w1',
+        { ...okResult(w1Dates, w1Dates), note: 'table does not exist yet' },
+        Date.now(),
+      );
+    const frame = await app.waitForFrame((f) => f.includes('table does not exist yet'));
+    expect(frame).toContain('0/8 expected dates (0%) · missing');
+  });
+
   it("marks a running task's cell with ▶", async () => {
     app = renderCoverageApp(uiPlan());
     await openMatrix(app);

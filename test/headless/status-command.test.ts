@@ -87,15 +87,36 @@ describe('status', () => {
         percent: 50,
         missing: ['2022-04-17', '2022-04-19'],
         missingRanges: [{ start: '2022-04-17', end: '2022-04-19', count: 2 }],
+        thin: [],
       },
     ]);
   });
 
-  it('exits 2 with the query error when a table does not exist', async () => {
-    const broken = `  - id: ghost
+  it('exits 1 and counts an output table that does not exist yet as missing', async () => {
+    const unbuilt = `  - id: ghost
     phase: "4"
     command: [node, -e, ""]
     coverage: { table: nba_precompute.ghost, dateColumn: game_date }
+`;
+    const result = await run(['status', '--plan', setUp(games, unbuilt), '--json']);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as {
+      cells: { processor: string; state: string; missing: string[]; note?: string }[];
+    };
+    const ghost = report.cells.find((c) => c.processor === 'ghost');
+    expect(ghost).toMatchObject({
+      state: 'missing',
+      missing: games,
+      note: 'table does not exist yet',
+    });
+    expect(report.cells.find((c) => c.processor === 'zones')?.state).toBe('complete');
+  });
+
+  it('exits 2 with the query error when a coverage query is wrong', async () => {
+    const broken = `  - id: ghost
+    phase: "4"
+    command: [node, -e, ""]
+    coverage: { table: nba_precompute.zones, dateColumn: game_day }
 `;
     const result = await run(['status', '--plan', setUp(games, broken), '--json']);
     expect(result.code).toBe(2);
@@ -104,8 +125,27 @@ describe('status', () => {
     };
     const ghost = report.cells.find((c) => c.processor === 'ghost');
     expect(ghost?.state).toBe('error');
-    expect(ghost?.error).toMatch(/no such table: nba_precompute\.ghost/);
-    expect(report.cells.find((c) => c.processor === 'zones')?.state).toBe('complete');
+    expect(ghost?.error).toMatch(/no such column: game_day/);
+  });
+
+  it('lists thin dates apart from missing ones, with their counts, and exits 1', async () => {
+    const thin = `  - id: thin
+    phase: "4"
+    command: [node, -e, ""]
+    coverage: { table: nba_precompute.zones, dateColumn: analysis_date, minRows: 2 }
+`;
+    const file = setUp([...games, '2022-04-16'], thin);
+    const text = await run(['status', '--plan', file]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/thin\s+1\/4 25%/);
+    expect(text.stdout).toContain('thin 2021-22: 2022-04-17: 1 of 2 rows');
+    const json = await run(['status', '--plan', file, '--json']);
+    const report = JSON.parse(json.stdout) as { cells: { processor: string; thin: unknown }[] };
+    expect(report.cells.find((c) => c.processor === 'thin')?.thin).toEqual([
+      { date: '2022-04-17', rows: 1, expected: 2 },
+      { date: '2022-04-19', rows: 1, expected: 2 },
+      { date: '2022-04-20', rows: 1, expected: 2 },
+    ]);
   });
 
   it('exits 2 naming the line for a broken plan', async () => {

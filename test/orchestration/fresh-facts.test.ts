@@ -52,6 +52,13 @@ const gated = (inner: Warehouse) => {
       if (gate.held) await new Promise<void>((go) => waiting.push(go));
       return inner.queryDates(sql, range, options);
     },
+    // The coverage poller asks for dates with their row counts.
+    queryDayRows: async (sql, range, options) => {
+      if (gate.held) await new Promise<void>((go) => waiting.push(go));
+      return inner.queryDayRows(sql, range, options);
+    },
+    queryNumber: (sql, range, options) => inner.queryNumber(sql, range, options),
+    inspect: (sql, range, options) => inner.inspect(sql, range, options),
     close: () => inner.close(),
   };
   return { gate, warehouse };

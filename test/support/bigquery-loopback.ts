@@ -19,6 +19,10 @@ export type LoopbackQuery = {
   query: string;
   queryParameters: LoopbackParameter[];
   location: string | undefined;
+  /** The dataset plain table names resolve in, as the client sent it. */
+  defaultDataset: { projectId?: string; datasetId?: string } | undefined;
+  /** A dry run (jobs.insert with configuration.dryRun): answered with `bytesProcessed` only. */
+  dryRun: boolean;
   body: Record<string, unknown>;
 };
 
@@ -27,6 +31,10 @@ export type LoopbackRows = {
   values: (string | null)[];
   /** @default 'DATE' */
   columnType?: string;
+  /** A second column (e.g. a row count, INT64) beside `values`, one cell per value. */
+  second?: { type: string; values: (string | null)[] };
+  /** What a dry run of this query reports it would scan. @default 0 */
+  bytesProcessed?: number;
   /** Rows per page; later pages are fetched with pageToken. @default every row on the first page */
   pageSize?: number;
   /** Replies `jobComplete: false` this many times before the rows. @default 0 */
@@ -70,6 +78,7 @@ type Job = {
 };
 
 const queriesPath = /^(?:\/bigquery\/v2)?\/projects\/([^/]+)\/queries$/;
+const jobsPath = /^(?:\/bigquery\/v2)?\/projects\/([^/]+)\/jobs$/;
 const queryResultsPath = /^(?:\/bigquery\/v2)?\/projects\/([^/]+)\/queries\/([^/]+)$/;
 
 const noRows: LoopbackHandler = () => ({ values: [] });
@@ -97,6 +106,10 @@ export const startBigQueryLoopback = async (
       const projectId = decodeURIComponent(startQuery[1] ?? '');
       return startJob(res, projectId, (body ?? {}) as Record<string, unknown>);
     }
+    const insertJob = jobsPath.exec(url.pathname);
+    if (req.method === 'POST' && insertJob) {
+      return dryRunJob(res, decodeURIComponent(insertJob[1] ?? ''), (body ?? {}));
+    }
     const results = queryResultsPath.exec(url.pathname);
     if (req.method === 'GET' && results) {
       const job = jobs.get(decodeURIComponent(results[2] ?? ''));
@@ -108,26 +121,51 @@ export const startBigQueryLoopback = async (
     sendError(res, 404, 'notFound', `loopback has no route for ${req.method} ${url.pathname}`);
   };
 
+  // Only dry runs go through jobs.insert here: the console runs real queries with jobs.query.
+  const dryRunJob = (res: ServerResponse, projectId: string, body: JobBody) => {
+    const config = body.configuration ?? {};
+    if (!config.dryRun) {
+      return sendError(res, 400, 'invalid', 'loopback answers jobs.insert for dry runs only');
+    }
+    const query = config.query ?? {};
+    const emptyDate = emptyDateParameter((query.queryParameters ?? []) as LoopbackParameter[]);
+    if (emptyDate) return sendError(res, 400, 'invalidQuery', emptyDate);
+    const location = body.jobReference?.location;
+    const reply = handler({
+      projectId,
+      query: String(query.query),
+      queryParameters: (query.queryParameters ?? []) as LoopbackParameter[],
+      location,
+      defaultDataset: query.defaultDataset,
+      dryRun: true,
+      body: body,
+    });
+    if ('error' in reply) {
+      const { httpStatus, reason, message, status } = reply.error;
+      return later(reply.delayMs, () => sendError(res, httpStatus, reason, message, status));
+    }
+    const bytes = String(reply.bytesProcessed ?? 0);
+    sendJson(res, 200, {
+      kind: 'bigquery#job',
+      jobReference: { projectId, location: location ?? 'US' },
+      configuration: { ...config },
+      status: { state: 'DONE' },
+      statistics: { totalBytesProcessed: bytes, query: { totalBytesProcessed: bytes } },
+    });
+  };
+
   const startJob = (res: ServerResponse, projectId: string, body: Record<string, unknown>) => {
     const queryParameters = (body.queryParameters ?? []) as LoopbackParameter[];
-    // The trap: a DATE sent without a value is NULL to BigQuery, which then silently matches nothing.
-    const emptyDate = queryParameters.find(
-      (p) => p.parameterType?.type === 'DATE' && !p.parameterValue?.value,
-    );
-    if (emptyDate) {
-      return sendError(
-        res,
-        400,
-        'invalidQuery',
-        `DATE query parameter @${emptyDate.name} has no value`,
-      );
-    }
+    const emptyDate = emptyDateParameter(queryParameters);
+    if (emptyDate) return sendError(res, 400, 'invalidQuery', emptyDate);
     const location = typeof body.location === 'string' ? body.location : undefined;
     const reply = handler({
       projectId,
       query: String(body.query),
       queryParameters,
       location,
+      defaultDataset: body.defaultDataset as LoopbackQuery['defaultDataset'],
+      dryRun: false,
       body,
     });
     if ('error' in reply) {
@@ -191,6 +229,26 @@ export const startBigQueryLoopback = async (
   };
 };
 
+type JobBody = {
+  jobReference?: { location?: string };
+  configuration?: {
+    dryRun?: boolean;
+    query?: {
+      query?: string;
+      queryParameters?: unknown[];
+      defaultDataset?: LoopbackQuery['defaultDataset'];
+    };
+  };
+};
+
+// The trap: a DATE sent without a value is NULL to BigQuery, which then silently matches nothing.
+const emptyDateParameter = (parameters: LoopbackParameter[]): string | undefined => {
+  const empty = parameters.find(
+    (p) => p.parameterType?.type === 'DATE' && !p.parameterValue?.value,
+  );
+  return empty ? `DATE query parameter @${empty.name} has no value` : undefined;
+};
+
 const sendPage = (res: ServerResponse, jobId: string, job: Job, pageToken: string | null) => {
   const jobReference = { projectId: job.projectId, jobId, location: job.location ?? 'US' };
   if (job.incompleteLeft > 0) {
@@ -201,17 +259,23 @@ const sendPage = (res: ServerResponse, jobId: string, job: Job, pageToken: strin
       jobComplete: false,
     });
   }
-  const { values, columnType = 'DATE' } = job.rows;
+  const { values, columnType = 'DATE', second } = job.rows;
   const start = pageToken === null ? 0 : Number(pageToken);
   const end = Math.min(values.length, start + (job.rows.pageSize ?? values.length));
-  const page = values.slice(start, end);
+  const rows = values
+    .map((v, index) => (second ? [v, second.values[index] ?? null] : [v]))
+    .slice(start, end);
+  const fields = [
+    { name: 'day', type: columnType, mode: 'NULLABLE' },
+    ...(second ? [{ name: 'row_count', type: second.type, mode: 'NULLABLE' }] : []),
+  ];
   sendJson(res, 200, {
     kind: 'bigquery#queryResponse',
     jobReference,
     jobComplete: true,
-    schema: { fields: [{ name: 'day', type: columnType, mode: 'NULLABLE' }] },
+    schema: { fields },
     totalRows: String(values.length),
-    ...(page.length > 0 ? { rows: page.map((v) => ({ f: [{ v }] })) } : {}),
+    ...(rows.length > 0 ? { rows: rows.map((cells) => ({ f: cells.map((v) => ({ v })) })) } : {}),
     ...(end < values.length ? { pageToken: String(end) } : {}),
   });
 };

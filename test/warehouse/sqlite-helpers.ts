@@ -22,8 +22,8 @@ export const useSqliteWarehouses = () => {
       folders.push(folder);
       return folder;
     },
-    open: (folder: string): Warehouse => {
-      const warehouse = openSqliteWarehouse(folder);
+    open: (location: string, layout: 'folder' | 'file' = 'folder'): Warehouse => {
+      const warehouse = openSqliteWarehouse(location, layout);
       opened.push(warehouse);
       return warehouse;
     },

@@ -2,7 +2,10 @@ import type { Plan, TaskId } from '../../plan/types.js';
 import { coverageSql, expectedSql } from '../../plan/coverage-sql.js';
 import type { AppStore } from '../../state/store.js';
 import type { CoverageResult } from '../../state/coverage-slice.js';
+import { judgeCoverage } from '../../state/coverage-judge.js';
+import type { DayCount } from '../../state/coverage-judge.js';
 import { isActive } from '../../state/task-status.js';
+import { isMissingTable } from '../../warehouse/warehouse.js';
 import type { Warehouse } from '../../warehouse/warehouse.js';
 import { createLimit } from './limit.js';
 
@@ -36,11 +39,13 @@ export const createCoveragePoller = ({
   let disposed = false;
 
   const query = (sql: string, window: { start: string; end: string }) =>
-    limit(() => warehouse.queryDates(sql, { start: window.start, end: window.end }, { timeoutMs }));
+    limit(() =>
+      warehouse.queryDayRows(sql, { start: window.start, end: window.end }, { timeoutMs }),
+    );
 
   const measure = async (
     taskId: TaskId,
-    expectedCache: Map<string, Promise<string[]>>,
+    expectedCache: Map<string, Promise<DayCount[]>>,
   ): Promise<CoverageResult> => {
     const started = Date.now();
     const task = plan.tasks.find((t) => t.id === taskId);
@@ -50,7 +55,7 @@ export const createCoveragePoller = ({
     if (!processor || !window || !outputSql)
       return { ok: false, error: 'no coverage declared', durationMs: 0 };
     const wantedSql = expectedSql(plan, processor);
-    let expectedDates: string[] | undefined;
+    let expectedDates: DayCount[] | undefined;
     if (wantedSql) {
       const key = `${window.id}\n${wantedSql}`;
       let pending = expectedCache.get(key);
@@ -68,34 +73,35 @@ export const createCoveragePoller = ({
         };
       }
     }
-    let found: string[];
+    let found: DayCount[];
+    let note: string | undefined;
     try {
       found = await query(outputSql, window);
     } catch (error) {
-      return {
-        ok: false,
-        error: `coverage query failed: ${messageOf(error)}`,
-        durationMs: Date.now() - started,
-      };
+      // Output tables are often created by their processor's first run: nothing is covered yet,
+      // which fill gaps can fix, unlike a query that is wrong.
+      if (!isMissingTable(error)) {
+        return {
+          ok: false,
+          error: `coverage query failed: ${messageOf(error)}`,
+          durationMs: Date.now() - started,
+        };
+      }
+      found = [];
+      note = 'table does not exist yet';
     }
-    const durationMs = Date.now() - started;
-    if (!expectedDates)
-      return { ok: true, covered: found.length, missing: [], expectedDates: [], durationMs };
-    const foundSet = new Set(found);
-    const missing = expectedDates.filter((d) => !foundSet.has(d));
+    const judged = judgeCoverage(expectedDates, found, processor.coverage?.minRows);
     return {
       ok: true,
-      covered: expectedDates.length - missing.length,
-      expected: expectedDates.length,
-      missing,
-      expectedDates,
-      durationMs,
+      ...judged,
+      ...(note !== undefined ? { note } : {}),
+      durationMs: Date.now() - started,
     };
   };
 
   const refreshCell = (
     taskId: TaskId,
-    expectedCache: Map<string, Promise<string[]>>,
+    expectedCache: Map<string, Promise<DayCount[]>>,
   ): Promise<void> => {
     const running = inFlight.get(taskId);
     if (running) {
@@ -122,7 +128,7 @@ export const createCoveragePoller = ({
     if (tracked.length === 0 || disposed) return;
     store.getState().coverageRefreshStarted(tracked);
     // One expected-dates query per window and SQL for the whole batch.
-    const expectedCache = new Map<string, Promise<string[]>>();
+    const expectedCache = new Map<string, Promise<DayCount[]>>();
     await Promise.all(tracked.map((id) => refreshCell(id, expectedCache)));
   };
 

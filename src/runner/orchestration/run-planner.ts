@@ -3,6 +3,7 @@ import { substituteArgv } from '../../plan/substitute.js';
 import { processorsInOrder } from '../../state/derive.js';
 import type { AppState } from '../../state/store.js';
 import { cellState, CellState } from '../../state/coverage-state.js';
+import { datesToFill } from '../../state/coverage-judge.js';
 import { missingRanges } from '../../state/date-ranges.js';
 import { isActive } from '../../state/task-status.js';
 import type { RunMode, RunPreview, RunScope, RunStep } from '../../state/run-slice.js';
@@ -63,13 +64,14 @@ const decide = (
   // A failed query keeps its last answer for reference; gaps from it may be stale.
   if (mode === 'gaps' && state === CellState.error) return { skip: gapsUnknown(state) };
   if (processor.kind === 'http') {
-    const dates = mode === 'gaps' ? [...(cell?.missing ?? [])] : [...(cell?.expectedDates ?? [])];
+    const dates =
+      mode === 'gaps' ? (cell ? datesToFill(cell) : []) : [...(cell?.expectedDates ?? [])];
     if (mode === 'gaps' && dates.length === 0) return { skip: gapsUnknown(state) };
     return {
       runs: [],
       dates,
       commands: [httpCommand(processor, dates.length)],
-      detail: mode === 'gaps' ? missingDates(dates.length) : 'whole window',
+      detail: mode === 'gaps' ? gapText(dates, cell) : 'whole window',
       ...(mode === 'gaps' ? { gapDates: dates } : {}),
     };
   }
@@ -82,15 +84,17 @@ const decide = (
       detail: counts ? `whole window (${counts} covered)` : 'whole window',
     };
   }
-  if (!cell || !cell.missing.length) return { skip: gapsUnknown(state) };
-  return gapRuns(processor, window, cell.expectedDates, cell.missing);
+  // Thin dates (present, too few rows) are filled like missing ones.
+  const toFill = cell ? datesToFill(cell) : [];
+  if (!cell || toFill.length === 0) return { skip: gapsUnknown(state) };
+  return gapRuns(processor, window, cell, toFill);
 };
 
 /** The runs that fill exactly `missing` (sorted dates of the window), as the processor takes them. */
 const gapRuns = (
   processor: Processor,
   window: Window,
-  expectedDates: readonly string[],
+  cell: Cell,
   missing: readonly string[],
 ): Omit<RunStep, 'taskId' | 'after'> => {
   const command = processor.command ?? [];
@@ -102,18 +106,18 @@ const gapRuns = (
     return {
       runs: [argv],
       commands: [argv.join(' ')],
-      detail: `${missingDates(missing.length)} as a list`,
+      detail: `${gapText(missing, cell)} as a list`,
       gapDates: [...missing],
     };
   }
-  const ranges = missingRanges(expectedDates, new Set(missing));
+  const ranges = missingRanges(cell.expectedDates, new Set(missing));
   const runs = ranges.map((range) =>
     substituteArgv(fill.command ?? command, { ...window, start: range.start, end: range.end }),
   );
   return {
     runs,
     commands: runs.map((argv) => argv.join(' ')),
-    detail: `${missingDates(missing.length)} in ${ranges.length} range${ranges.length > 1 ? 's' : ''}`,
+    detail: `${gapText(missing, cell)} in ${ranges.length} range${ranges.length > 1 ? 's' : ''}`,
     gapDates: [...missing],
   };
 };
@@ -122,6 +126,17 @@ const httpCommand = (processor: Processor, dates: number): string =>
   `POST ${processor.http?.url}${processor.http?.startPath} for ${dates || 'every'} game date${dates === 1 ? '' : 's'}`;
 
 const missingDates = (count: number): string => `${count} missing date${count === 1 ? '' : 's'}`;
+
+type Cell = NonNullable<AppState['coverage'][string]>;
+
+/** "3 missing dates", or "2 missing dates + 1 thin" when some have too few rows. */
+const gapText = (dates: readonly string[], cell: Cell | undefined): string => {
+  const thin = new Set(cell?.thin?.map((t) => t.date));
+  const thinCount = dates.filter((date) => thin.has(date)).length;
+  return thinCount > 0
+    ? `${missingDates(dates.length - thinCount)} + ${thinCount} thin`
+    : missingDates(dates.length);
+};
 
 /**
  * A planned step checked again at launch, against the coverage known then (fresh: the
@@ -142,7 +157,7 @@ export const recheckStep = (
   if (!processor || !window) return step;
   if (cellState(cell) === CellState.complete) return { skip: 'skip: complete since the preview' };
   if (mode !== 'gaps' || !step.gapDates) return step;
-  const stillMissing = new Set(cell.missing);
+  const stillMissing = new Set(datesToFill(cell));
   const dates = step.gapDates.filter((date) => stillMissing.has(date));
   if (dates.length === step.gapDates.length) return step;
   if (dates.length === 0) return { skip: 'skip: its gaps closed since the preview' };
@@ -153,10 +168,10 @@ export const recheckStep = (
           runs: [],
           dates,
           commands: [httpCommand(processor, dates.length)],
-          detail: missingDates(dates.length),
+          detail: gapText(dates, cell),
           gapDates: dates,
         }
-      : gapRuns(processor, window, cell.expectedDates, dates);
+      : gapRuns(processor, window, cell, dates);
   return {
     ...step,
     ...rest,
