@@ -5,6 +5,8 @@ import { CellState, cellState, coveragePercent } from '../state/coverage-state.j
 import { missingRanges } from '../state/date-ranges.js';
 import type { DateRange } from '../state/date-ranges.js';
 import type { ThinDate } from '../state/coverage-judge.js';
+import { CheckState, checkState } from '../state/checks-slice.js';
+import type { CheckCell } from '../state/checks-slice.js';
 
 export type CellReport = {
   processor: string;
@@ -22,14 +24,26 @@ export type CellReport = {
   error?: string;
 };
 
+export type CheckReport = {
+  id: string;
+  title?: string;
+  state: CheckState;
+  value: number | null;
+  min: number | null;
+  max: number | null;
+  error?: string;
+};
+
 export type CoverageReport = {
   plan: string;
   name?: string;
   warehouse: string;
   refreshedAt: string;
+  /** Every cell complete and every check passing. */
   complete: boolean;
   counts: Record<CellState, number>;
   cells: CellReport[];
+  checks: CheckReport[];
 };
 
 /** Every tracked cell in the order of the matrix: phases, processors in dependency order, windows. */
@@ -38,6 +52,7 @@ export const coverageReport = (
   coverage: Record<string, CoverageCell>,
   warehouse: string,
   at: Date,
+  checkCells: Record<string, CheckCell> = {},
 ): CoverageReport => {
   const cells: CellReport[] = [];
   for (const processor of processorsInOrder(plan)) {
@@ -66,17 +81,38 @@ export const coverageReport = (
     number
   >;
   for (const cell of cells) counts[cell.state]++;
+  const checks: CheckReport[] = plan.checks.map((check) => {
+    const cell = checkCells[check.id];
+    return {
+      id: check.id,
+      ...(check.title ? { title: check.title } : {}),
+      state: checkState(check, cell),
+      value: cell?.value ?? null,
+      min: check.min ?? null,
+      max: check.max ?? null,
+      ...(cell?.error !== undefined ? { error: cell.error } : {}),
+    };
+  });
+  const cellsComplete = cells.length === 0 ? checks.length > 0 : counts.complete === cells.length;
   return {
     plan: plan.file,
     ...(plan.name ? { name: plan.name } : {}),
     warehouse,
     refreshedAt: at.toISOString(),
-    complete: cells.length > 0 && counts.complete === cells.length,
+    complete: cellsComplete && checks.every((c) => c.state === CheckState.pass),
     counts,
     cells,
+    checks,
   };
 };
 
-/** 0 when every cell is complete, 1 when some are not, 2 when a query failed. */
+/**
+ * 0 when every cell is complete and every check passes, 1 when not, 2 when a query (coverage or
+ * check) failed.
+ */
 export const statusExitCode = (report: CoverageReport): 0 | 1 | 2 =>
-  report.counts.error > 0 ? 2 : report.complete ? 0 : 1;
+  report.counts.error > 0 || report.checks.some((c) => c.state === CheckState.error)
+    ? 2
+    : report.complete
+      ? 0
+      : 1;

@@ -5,8 +5,9 @@ import { createCoveragePoller } from '../runner/coverage/coverage-poller.js';
 import { openPlanWarehouse } from '../runner/coverage/open-plan-warehouse.js';
 import { coverageReport, statusExitCode } from './coverage-report.js';
 import { planRedactor } from '../runner/logs/redaction.js';
-import type { CoverageReport } from './coverage-report.js';
+import type { CheckReport, CoverageReport } from './coverage-report.js';
 import { thinText } from '../state/coverage-judge.js';
+import { rangeText } from '../state/checks-slice.js';
 
 /**
  * `backfill-console status`: the coverage matrix without the TUI, for scripts and cron.
@@ -20,7 +21,7 @@ export const runStatus = async (
   const warehouse = openPlanWarehouse(plan);
   if (!warehouse) {
     process.stderr.write(
-      `backfill-console: no processor in ${plan.file} declares coverage (add coverage: { table, dateColumn })\n`,
+      `backfill-console: no processor in ${plan.file} declares coverage (add coverage: { table, dateColumn }) and it has no checks\n`,
     );
     return 2;
   }
@@ -29,11 +30,13 @@ export const runStatus = async (
     const poller = createCoveragePoller({ plan, store, warehouse });
     await poller.refreshAll();
     poller.dispose();
+    const state = store.getState();
     const report = coverageReport(
       plan,
-      store.getState().coverage,
+      state.coverage,
       warehouse.description,
       new Date(),
+      state.checks,
     );
     // Error texts can quote connection strings or tokens: nothing secret leaves in the output.
     const redact = planRedactor(plan);
@@ -42,6 +45,22 @@ export const runStatus = async (
   } finally {
     await warehouse.close().catch(() => undefined);
   }
+};
+
+const checkSymbol: Record<CheckReport['state'], string> = {
+  pass: '✓',
+  fail: '✗',
+  error: '!',
+  unknown: '?',
+};
+
+/** `✓ graded_predictions  104,233 in 100,000..110,000  Graded predictions` */
+const checkLine = (c: CheckReport): string => {
+  const value =
+    c.error !== undefined
+      ? `error: ${c.error}`
+      : `${c.value?.toLocaleString('en-US') ?? 'no value'} in ${rangeText(c)}`;
+  return `${checkSymbol[c.state]} ${c.state.padEnd(5)} ${c.id}: ${value}${c.title ? ` · ${c.title}` : ''}`;
 };
 
 const pad = (text: string, width: number) =>
@@ -88,6 +107,15 @@ export const formatReport = (plan: Plan, report: CoverageReport): string => {
     lines.push('', 'errors:');
     for (const c of errors) lines.push(`  ${c.processor} ${c.window}: ${c.error}`);
   }
-  lines.push('', `${report.counts.complete}/${report.cells.length} cells complete`);
+  if (report.checks.length > 0) {
+    lines.push('', 'checks:');
+    for (const c of report.checks) lines.push(`  ${checkLine(c)}`);
+  }
+  const passed = report.checks.filter((c) => c.state === 'pass').length;
+  lines.push(
+    '',
+    `${report.counts.complete}/${report.cells.length} cells complete` +
+      (report.checks.length > 0 ? `, ${passed}/${report.checks.length} checks pass` : ''),
+  );
   return `${lines.join('\n')}\n`;
 };

@@ -17,6 +17,7 @@ export const checkReferences = (plan: ParsedPlan): ReferenceProblem[] => {
   duplicates(plan.windows, 'windows');
   duplicates(plan.phases, 'phases');
   duplicates(plan.processors, 'processors');
+  duplicates(plan.checks, 'checks');
 
   const phaseIds = new Set(plan.phases.map((p) => p.id));
   const phaseOrder = plan.phases.map((p) => p.id);

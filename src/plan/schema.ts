@@ -218,6 +218,27 @@ export const settingsSchema = z
   })
   .strict();
 
+/**
+ * A success criterion of the whole backfill: SQL returning one number (e.g. graded predictions),
+ * which must fall within [min, max]. Runs with the coverage refresh.
+ */
+export const checkSchema = z
+  .object({
+    id,
+    title: z.string().optional(),
+    sql: z.string().min(1),
+    min: z.number().optional(),
+    max: z.number().optional(),
+  })
+  .strict()
+  .refine((c) => c.min !== undefined || c.max !== undefined, {
+    message: 'give min, max or both: a check without a range cannot fail',
+  })
+  .refine((c) => c.min === undefined || c.max === undefined || c.min <= c.max, {
+    message: 'min is above max',
+    path: ['max'],
+  });
+
 export const planSchema = z
   .object({
     version: z.literal(1),
@@ -231,6 +252,7 @@ export const planSchema = z
       .object({ sql: z.string().min(1) })
       .strict()
       .optional(),
+    checks: z.array(checkSchema).default([]),
   })
   .strict();
 

@@ -5,6 +5,7 @@ export type Phase = ParsedPlan['phases'][number];
 export type ProcessorSpec = ParsedPlan['processors'][number];
 export type ProgressPatternOverrides = NonNullable<ProcessorSpec['progress']>;
 export type WarehouseSpec = NonNullable<ParsedPlan['warehouse']>;
+export type Check = ParsedPlan['checks'][number];
 
 /** A processor with its paths resolved against the plan file's folder. */
 export type Processor = ProcessorSpec & {

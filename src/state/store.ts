@@ -9,8 +9,14 @@ import type { RunSlice } from './run-slice.js';
 import { createRunSlice } from './run-slice.js';
 import { createCoverageSlice } from './coverage-slice.js';
 import { createUiSlice } from './ui-slice.js';
+import type { ChecksSlice } from './checks-slice.js';
+import { createChecksSlice } from './checks-slice.js';
 
-export type AppState = TasksSlice & UiSlice & CoverageSlice & RunSlice & { plan: Plan };
+export type AppState = TasksSlice &
+  UiSlice &
+  CoverageSlice &
+  ChecksSlice &
+  RunSlice & { plan: Plan };
 export type AppStore = StoreApi<AppState>;
 
 /** One store per console (and per test): no module singleton. */
@@ -20,6 +26,7 @@ export const createAppStore = (plan: Plan): AppStore =>
     ...createTasksSlice(plan.tasks.map((t) => t.id))(...args),
     ...createUiSlice(plan.tasks[0]?.id)(...args),
     ...createCoverageSlice(trackedTaskIds(plan))(...args),
+    ...createChecksSlice(plan.checks)(...args),
     ...createRunSlice(...args),
   }));
 

@@ -10,6 +10,7 @@ import type { UiContext } from './actions.js';
 import { DetailLine } from './detail-line.js';
 import { CellDetail } from './cell-detail.js';
 import { CoverageMatrix } from './coverage-matrix.js';
+import { ChecksList, checksListRows } from './checks-list.js';
 import { Footer } from './footer.js';
 import { Header } from './header.js';
 import { HelpOverlay } from './help-overlay.js';
@@ -80,8 +81,9 @@ const Screen = ({
   const paneTaskIds = useMemo<TaskId[]>(() => (splitKey ? splitKey.split('\n') : []), [splitKey]);
   const wantedRows = useMemo(
     () =>
-      (view === 'coverage' ? plan.phases.length + plan.processors.length : tableRows(plan).length) +
-      1,
+      (view === 'coverage'
+        ? plan.phases.length + plan.processors.length + checksListRows(plan.checks.length)
+        : tableRows(plan).length) + 1,
     [plan, view],
   );
   const layout = computeLayout(
@@ -92,6 +94,11 @@ const Screen = ({
     view === 'coverage',
   );
 
+  // The checklist takes at most half of the matrix's rows; the matrix keeps the rest.
+  const checksRows = Math.min(
+    checksListRows(plan.checks.length),
+    Math.floor((layout.tableRows + 1) / 2),
+  );
   const latest = useRef({ layout, paneTaskIds });
   latest.current = { layout, paneTaskIds };
   const ctx = useMemo<UiContext>(
@@ -135,11 +142,14 @@ const Screen = ({
       ) : (
         <>
           {view === 'coverage' ? (
-            <CoverageMatrix
-              width={columns}
-              height={layout.tableRows + 1}
-              focused={focus.area === 'table'}
-            />
+            <>
+              <CoverageMatrix
+                width={columns}
+                height={layout.tableRows + 1 - checksRows}
+                focused={focus.area === 'table'}
+              />
+              {checksRows > 0 && <ChecksList width={columns} height={checksRows} />}
+            </>
           ) : (
             <TaskTable
               width={columns}

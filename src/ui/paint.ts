@@ -2,6 +2,7 @@ import { Chalk } from 'chalk';
 import type { ChalkInstance } from 'chalk';
 import type { TaskStatus } from '../state/task-status.js';
 import type { CellState } from '../state/coverage-state.js';
+import type { CheckState } from '../state/checks-slice.js';
 import { theme } from './theme.js';
 
 /** Colours as ANSI strings for pre-formatted rows (see Line). Level follows the terminal. */
@@ -11,6 +12,7 @@ export const createPaint = (chalk: ChalkInstance = new Chalk()) => {
   return {
     status: (status: TaskStatus, text: string) => color(theme.status[status].color)(text),
     coverage: (state: CellState, text: string) => color(theme.coverage[state].color)(text),
+    check: (state: CheckState, text: string) => color(theme.check[state].color)(text),
     muted: (text: string) => color(theme.muted)(text),
     accent: (text: string) => color(theme.accent)(text),
     bold: (text: string) => chalk.bold(text),

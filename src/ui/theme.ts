@@ -1,3 +1,4 @@
+import type { CheckState } from '../state/checks-slice.js';
 import type { TaskStatus } from '../state/task-status.js';
 import type { CellState } from '../state/coverage-state.js';
 
@@ -23,6 +24,13 @@ export const theme = {
     unknown: { color: 'gray', label: 'not queried yet' },
     untracked: { color: 'gray', label: 'no coverage declared' },
   } satisfies Record<CellState, { color: string; label: string }>,
+  /** The plan's success checks, under the matrix. */
+  check: {
+    pass: { color: 'green', symbol: '✓' },
+    fail: { color: 'red', symbol: '✗' },
+    error: { color: 'magenta', symbol: '!' },
+    unknown: { color: 'gray', symbol: '·' },
+  } satisfies Record<CheckState, { color: string; symbol: string }>,
   /** A run that succeeded while its data is incomplete. */
   disagreement: '⚑',
   accent: 'cyan',

@@ -214,6 +214,38 @@ describe('coverage matrix (m)', () => {
     expect(frame).toContain('0/8 expected dates (0%) · missing');
   });
 
+  it('lists the checks under the matrix with value, range, pass or fail and the error', async () => {
+    const plan = coveragePlan({
+      dir: '/tmp/coverage-ui',
+      windows: uiWindows,
+      processors: [{ id: 'alpha', phase: '3', coverage: { table: 'nba_analytics.alpha_out' } }],
+      checks: [
+        { id: 'graded', title: 'Graded predictions', sql: 'SELECT 1', min: 100000, max: 110000 },
+        { id: 'games', sql: 'SELECT 2', min: 130 },
+        { id: 'validator', sql: 'SELECT 3', max: 0 },
+      ],
+    });
+    app = renderCoverageApp(plan);
+    await openMatrix(app);
+    const state = app.store.getState();
+    state.checkRefreshed('graded', { ok: true, value: 104233 }, Date.now());
+    state.checkRefreshed('games', { ok: true, value: 87 }, Date.now());
+    state.checkRefreshed(
+      'validator',
+      { ok: false, error: 'no such column: season_type' },
+      Date.now(),
+    );
+    const frame = await app.waitForFrame((f) => f.includes('season_type'));
+    const rows = lines(frame);
+    const checks = rows.findIndex((line) => line.trim() === 'Checks');
+    expect(checks).toBeGreaterThan(rows.findIndex((line) => line.includes('alpha')));
+    expect(rows.slice(checks + 1, checks + 4).map((line) => line.trim())).toEqual([
+      '✓ Graded predictions: 104,233 (100,000..110,000)',
+      '✗ games: 87 (≥ 130)',
+      '! validator: error: no such column: season_type',
+    ]);
+  });
+
   it("marks a running task's cell with ▶", async () => {
     app = renderCoverageApp(uiPlan());
     await openMatrix(app);

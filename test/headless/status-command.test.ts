@@ -148,6 +148,37 @@ describe('status', () => {
     ]);
   });
 
+  const checks = (min: number, max: number, sql = 'SELECT COUNT(*) FROM nba_precompute.zones') =>
+    `checks:
+  - { id: zone_rows, title: Zone rows, sql: "${sql}", min: ${min}, max: ${max} }
+`;
+
+  it('exits 0 only when every cell is complete and every check passes', async () => {
+    const result = await run(['status', '--plan', setUp(games, checks(4, 4)), '--json']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { complete: boolean; checks: unknown[] };
+    expect(report.complete).toBe(true);
+    expect(report.checks).toEqual([
+      { id: 'zone_rows', title: 'Zone rows', state: 'pass', value: 4, min: 4, max: 4 },
+    ]);
+  });
+
+  it('exits 1 when a check is out of range, even with every cell complete', async () => {
+    const result = await run(['status', '--plan', setUp(games, checks(100, 200))]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('✗ fail  zone_rows: 4 in 100..200 · Zone rows');
+    expect(result.stdout).toContain('1/1 cells complete, 0/1 checks pass');
+  });
+
+  it('exits 2 when a check query fails, with its error', async () => {
+    const broken = checks(0, 1, 'SELECT COUNT(season_type) FROM nba_precompute.zones');
+    const result = await run(['status', '--plan', setUp(games, broken), '--json']);
+    expect(result.code).toBe(2);
+    const report = JSON.parse(result.stdout) as { checks: { state: string; error?: string }[] };
+    expect(report.checks[0]).toMatchObject({ state: 'error' });
+    expect(report.checks[0]?.error).toMatch(/no such column: season_type/);
+  });
+
   it('exits 2 naming the line for a broken plan', async () => {
     const file = setUp(games);
     writeFileSync(file, 'version: 1\nwindows: nope\n');

@@ -10,8 +10,10 @@ import type { Warehouse } from '../../warehouse/warehouse.js';
 import { createLimit } from './limit.js';
 
 export type CoveragePoller = {
-  /** Re-queries every cell; resolves when all have answered or failed. */
+  /** Re-queries every cell and runs the plan's checks; resolves when all have answered or failed. */
   refreshAll: () => Promise<void>;
+  /** Runs the plan's success checks only. */
+  refreshChecks: () => Promise<void>;
   refresh: (taskIds: readonly TaskId[]) => Promise<void>;
   /** Starts the live and interval timers from the plan's settings. */
   start: () => void;
@@ -132,11 +134,42 @@ export const createCoveragePoller = ({
     await Promise.all(tracked.map((id) => refreshCell(id, expectedCache)));
   };
 
-  const refreshAll = () => refresh(Object.keys(store.getState().coverage));
+  // Checks see the whole plan: @start/@end, where a check's SQL names them, span every window.
+  const span = {
+    start: plan.windows.map((w) => w.start).sort()[0],
+    end: plan.windows
+      .map((w) => w.end)
+      .sort()
+      .at(-1),
+  };
+  let checksInFlight: Promise<void> | undefined;
+  const runChecks = async () => {
+    store.getState().checksRefreshStarted();
+    await Promise.all(
+      plan.checks.map(async (check) => {
+        const askedAt = Date.now();
+        const result = await limit(() => warehouse.queryNumber(check.sql, span, { timeoutMs }))
+          .then((value) => ({ ok: true as const, value }))
+          .catch((error: unknown) => ({ ok: false as const, error: messageOf(error) }));
+        if (!disposed) store.getState().checkRefreshed(check.id, result, askedAt);
+      }),
+    );
+  };
+  // One round of checks at a time: a second ask while one runs waits for that round.
+  const refreshChecks = () => {
+    if (plan.checks.length === 0 || disposed) return Promise.resolve();
+    checksInFlight ??= runChecks().finally(() => (checksInFlight = undefined));
+    return checksInFlight;
+  };
+
+  const refreshAll = async () => {
+    await Promise.all([refresh(Object.keys(store.getState().coverage)), refreshChecks()]);
+  };
 
   return {
     refresh,
     refreshAll,
+    refreshChecks,
     start: () => {
       if (settings.liveSeconds > 0) {
         timers.push(

@@ -21,6 +21,8 @@ export const warehouseConfigOf = (plan: Plan): WarehouseConfig => {
   };
 };
 
-/** Opens the warehouse only when some processor declares coverage to check. */
+/** Opens the warehouse only when the plan has something to ask it: coverage or checks. */
 export const openPlanWarehouse = (plan: Plan): Warehouse | undefined =>
-  plan.processors.some((p) => p.coverage) ? openWarehouse(warehouseConfigOf(plan)) : undefined;
+  plan.processors.some((p) => p.coverage) || plan.checks.length > 0
+    ? openWarehouse(warehouseConfigOf(plan))
+    : undefined;
