@@ -13,13 +13,19 @@ Usage
                                         the coverage matrix without the console: exit 0 when
                                         every cell is complete, 1 when not, 2 on a plan or
                                         warehouse error
-  backfill-console validate [--plan FILE]
-                                        check a plan and list its tasks, without running anything
+  backfill-console validate [--plan FILE] [--warehouse]
+                                        check a plan and list its tasks, without running anything;
+                                        --warehouse asks the warehouse about every query of the
+                                        plan without running it (BigQuery: a dry run, with the
+                                        bytes each would scan; SQLite: prepared), exit 2 on errors
+  backfill-console schema               print the plan's JSON Schema (for editors)
   backfill-console --help | --version
 
 Options
   -p, --plan FILE   the plan file (YAML); its state and logs go to .backfill/ beside it
-      --json        status: print the report as JSON (per cell: covered, expected, missing dates)
+      --json        status: print the report as JSON (per cell: covered, expected, missing and
+                    thin dates; checks)
+      --warehouse   validate: ask the warehouse about every query of the plan
       --only IDS    run: only these processors (comma-separated)
       --window IDS  run: only these windows (comma-separated)
       --fill-gaps   run: only the dates coverage lacks, as ranges or date lists
@@ -38,7 +44,9 @@ Keys in the console: press ? for the full list.
 Docs: README.md (plan file reference) · docs/architecture.md`;
 
 export type CliArgs =
-  | { command: 'console' | 'validate'; plan: string }
+  | { command: 'console'; plan: string }
+  | { command: 'validate'; plan: string; warehouse: boolean }
+  | { command: 'schema' }
   | { command: 'status'; plan: string; json: boolean }
   | {
       command: 'run';
@@ -66,6 +74,7 @@ export const parseCliArgs = (argv: readonly string[]): CliArgs => {
         'fill-gaps': { type: 'boolean' },
         rerun: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
+        warehouse: { type: 'boolean' },
       },
     });
     if (values.help) return { command: 'help' };
@@ -73,6 +82,9 @@ export const parseCliArgs = (argv: readonly string[]): CliArgs => {
     const [command = 'console', ...rest] = positionals;
     if (rest.length > 0) return { command: 'error', message: `unexpected argument: ${rest[0]}` };
     const plan = values.plan ?? 'backfill.yaml';
+    if (values.warehouse && command !== 'validate') {
+      return { command: 'error', message: '--warehouse goes with the validate command' };
+    }
     if (command === 'status') return { command, plan, json: values.json ?? false };
     const list = (value: string | undefined) =>
       value === undefined
@@ -98,10 +110,12 @@ export const parseCliArgs = (argv: readonly string[]): CliArgs => {
     const misplaced = runOnly.find((flag) => values[flag] !== undefined);
     if (misplaced) return { command: 'error', message: `--${misplaced} goes with the run command` };
     if (values.json) return { command: 'error', message: '--json goes with the status command' };
-    if (command !== 'console' && command !== 'validate') {
+    if (command === 'schema') return { command };
+    if (command === 'validate') return { command, plan, warehouse: values.warehouse ?? false };
+    if (command !== 'console') {
       return {
         command: 'error',
-        message: `unknown command: ${command} (commands: run, status, validate)`,
+        message: `unknown command: ${command} (commands: run, status, validate, schema)`,
       };
     }
     return { command, plan };

@@ -38,12 +38,12 @@ const main = async (): Promise<number> => {
       process.stderr.write(`backfill-console: ${args.message}\n\n${usage}\n`);
       return 2;
     case 'validate': {
-      const plan = loadOrExit(args.plan);
-      process.stdout.write(
-        `${plan.file}: ok · ${plan.windows.length} windows · ${plan.processors.length} processors · ${plan.tasks.length} tasks\n` +
-          plan.tasks.map((t) => `  phase ${t.phaseId}  ${t.id}`).join('\n') +
-          '\n',
-      );
+      const { runValidate } = await import('./headless/validate-command.js');
+      return runValidate(loadOrExit(args.plan), { warehouse: args.warehouse }, process.stdout);
+    }
+    case 'schema': {
+      const { planJsonSchemaText } = await import('./plan/json-schema.js');
+      process.stdout.write(planJsonSchemaText());
       return 0;
     }
     case 'status':

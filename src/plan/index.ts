@@ -1,4 +1,4 @@
-export { loadPlan, parsePlan } from './load-plan.js';
+export { loadPlan, parsePlan, planLocator } from './load-plan.js';
 export { PlanError } from './plan-error.js';
 export type { PlanProblem } from './plan-error.js';
 export { substituteArgv } from './substitute.js';

@@ -156,3 +156,15 @@ export const formatPath = (keys: PathKey[]): string =>
   );
 
 const firstLine = (message: string): string => message.split('\n')[0] ?? message;
+
+/**
+ * Where fields of an already loaded plan file are (line and column), for problems found later:
+ * `validate --warehouse` points at the SQL the warehouse rejected.
+ */
+export const planLocator = (
+  file: string,
+): ((keys: PathKey[]) => Pick<PlanProblem, 'line' | 'column'>) => {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter, prettyErrors: false });
+  return (keys) => locate(doc, lineCounter, keys);
+};
