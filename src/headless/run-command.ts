@@ -146,7 +146,10 @@ export const runHeadless = async (
     const touched = preview.steps.map((s) => s.taskId);
     const held = lastSteps.filter((step) => step.state === 'held').map((step) => step.taskId);
     // The reasons below and the matrix after them come from the same, fresh answers.
-    await poller?.refresh([...new Set([...touched, ...held.flatMap(upstreamsOf(plan))])]);
+    await Promise.all([
+      poller?.refresh([...new Set([...touched, ...held.flatMap(upstreamsOf(plan))])]),
+      poller?.refreshChecks(),
+    ]);
     const state = store.getState();
     for (const step of lastSteps) {
       if (step.state === 'skipped') write(`[${step.taskId}] ── ${step.reason ?? 'skipped'}`);
@@ -159,7 +162,10 @@ export const runHeadless = async (
     if (warehouse) {
       write('');
       out.write(
-        formatReport(plan, coverageReport(plan, coverage, warehouse.description, new Date())),
+        formatReport(
+          plan,
+          coverageReport(plan, coverage, warehouse.description, new Date(), state.checks),
+        ),
       );
     }
     const failedTasks = touched.filter((id) => state.tasks[id]?.status !== TaskStatus.succeeded);

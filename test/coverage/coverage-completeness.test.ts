@@ -163,7 +163,7 @@ describe('thin dates: present, but with fewer rows than they need', () => {
     await poller.refreshAll();
     const preview = planRun(plan, store.getState(), 'gaps');
     expect(preview.steps).toHaveLength(1);
-    expect(preview.steps[0]?.detail).toBe('1 missing date + 1 thin in 2 ranges');
+    expect(preview.steps[0]?.detail).toBe('1 missing date + 1 thin date in 2 ranges');
     expect(preview.steps[0]?.runs).toEqual([
       ['node', '-e', ''],
       ['node', '-e', ''],

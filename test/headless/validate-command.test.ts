@@ -167,8 +167,12 @@ checks:
     const { out, text } = collect();
     const code = await runValidate(bigQueryPlan(), { warehouse: true }, out);
     expect(code).toBe(0);
-    expect(text()).toMatch(/ok\s+expected \(plan\)\s+backfill\.yaml:11\s+10\.0 MiB per window \(most\)/);
-    expect(text()).toMatch(/ok\s+coverage zones\s+backfill\.yaml:21\s+20\.0 MiB per window \(most\)/);
+    expect(text()).toMatch(
+      /ok\s+expected \(plan\)\s+backfill\.yaml:11\s+10\.0 MiB per window \(most\)/,
+    );
+    expect(text()).toMatch(
+      /ok\s+coverage zones\s+backfill\.yaml:21\s+20\.0 MiB per window \(most\)/,
+    );
     expect(text()).toMatch(/ok\s+check graded\s+backfill\.yaml:23\s+5\.0 MiB$/m);
     // One dry run per window for window queries, one for the check; nothing runs for real.
     expect(bq.loopback.requests.map((r) => r.path.split('/').at(-1))).toEqual(

@@ -9,7 +9,14 @@ const bin = path.join(repoRoot, 'bin/backfill-console.js');
 type Result = { code: number; stdout: string; stderr: string };
 type StatusReport = {
   complete: boolean;
-  cells: { processor: string; window: string; state: string; missing: string[] }[];
+  cells: {
+    processor: string;
+    window: string;
+    state: string;
+    missing: string[];
+    thin: { date: string; rows: number; expected: number }[];
+  }[];
+  checks: { id: string; state: string; value: number | null }[];
 };
 
 describe('the demo, headless', () => {
@@ -64,6 +71,17 @@ describe('the demo, headless', () => {
       ['partial', ['2023-04-23', '2023-05-12']],
       ['partial', ['2024-04-22', '2024-05-07', '2024-05-25']],
     ]);
+    // Written with one team per game and logged as a success: only the row count shows it.
+    expect(cellsOf(afterFirst.report, 'team_defense_game_summary')[0]).toMatchObject({
+      state: 'partial',
+      missing: [],
+      thin: [{ date: '2022-04-20', rows: 3, expected: 6 }],
+    });
+    // Composite factors never ran: the Phase 4 dates check fails until fill gaps.
+    expect(afterFirst.report.checks.find((c) => c.id === 'phase4_playoff_dates')).toMatchObject({
+      state: 'fail',
+      value: 0,
+    });
     expect(cellsOf(afterFirst.report, 'player_composite_factors').map((c) => c.state)).toEqual([
       'missing',
       'missing',
@@ -83,7 +101,10 @@ describe('the demo, headless', () => {
       '$ node processors/phase4.mjs --processor team_defense_zone_analysis --start-date 2022-04-16 --end-date 2022-06-17 --skip-preflight --dates 2022-04-19,2022-05-02,2022-05-17',
     );
     expect(passes[0]?.stdout).toContain(
-      '  skip team_defense_game_summary@2021-22: complete: 45/45 dates',
+      '$ node processors/phase3.mjs --processor team_defense_game_summary --start-date 2022-04-16 --end-date 2022-06-17 --dates 2022-04-20',
+    );
+    expect(passes[0]?.stdout).toContain(
+      '  skip team_defense_game_summary@2022-23: complete: 44/44 dates',
     );
 
     const final = await status();
@@ -91,5 +112,9 @@ describe('the demo, headless', () => {
     expect(final.report.complete).toBe(true);
     expect(final.report.cells).toHaveLength(27);
     expect(final.report.cells.filter((c) => c.state !== 'complete')).toEqual([]);
+    expect(final.report.checks.map((c) => [c.id, c.state, c.value])).toEqual([
+      ['phase3_playoff_games', 'pass', 259],
+      ['phase4_playoff_dates', 'pass', 136],
+    ]);
   }, 90_000);
 });

@@ -108,7 +108,7 @@ export const startBigQueryLoopback = async (
     }
     const insertJob = jobsPath.exec(url.pathname);
     if (req.method === 'POST' && insertJob) {
-      return dryRunJob(res, decodeURIComponent(insertJob[1] ?? ''), (body ?? {}));
+      return dryRunJob(res, decodeURIComponent(insertJob[1] ?? ''), body ?? {});
     }
     const results = queryResultsPath.exec(url.pathname);
     if (req.method === 'GET' && results) {

@@ -44,6 +44,9 @@ const PROCESSORS = {
     success: (r) => `  ✓ Success: ${r.records} records`,
     offDay: 'zero-records',
     failures: {},
+    // One game date of 2021-22 is written with only one team per game on the first attempt:
+    // logged as a success, exit 0, a row there, so only a per-date row count sees the gap.
+    thin: { '2021-22': { 5: true } },
   },
   player_game_summary: {
     className: 'PlayerGameSummaryProcessor',
@@ -105,7 +108,11 @@ const processDate = async (date, dryRun) => {
     };
   }
   if (games.length === 0 && processor.offDay === 'skip') return { status: 'skipped' };
-  const records = replaceDate(db, processor.table, date, processor.buildRows(date, games));
+  const rows = processor.buildRows(date, games);
+  const thin = processor.thin && scriptedFailure(`${args.processor}:thin`, date, processor.thin);
+  // Every other row: one side of each game.
+  const written = thin ? rows.filter((_, index) => index % 2 === 0) : rows;
+  const records = replaceDate(db, processor.table, date, written);
   return { status: 'success', records, games: games.length };
 };
 

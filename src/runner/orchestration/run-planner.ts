@@ -129,13 +129,13 @@ const missingDates = (count: number): string => `${count} missing date${count ==
 
 type Cell = NonNullable<AppState['coverage'][string]>;
 
-/** "3 missing dates", or "2 missing dates + 1 thin" when some have too few rows. */
+/** "3 missing dates", "2 missing dates + 1 thin date", "1 thin date" (too few rows). */
 const gapText = (dates: readonly string[], cell: Cell | undefined): string => {
-  const thin = new Set(cell?.thin?.map((t) => t.date));
-  const thinCount = dates.filter((date) => thin.has(date)).length;
-  return thinCount > 0
-    ? `${missingDates(dates.length - thinCount)} + ${thinCount} thin`
-    : missingDates(dates.length);
+  const thinDates = new Set(cell?.thin?.map((t) => t.date));
+  const thinCount = dates.filter((date) => thinDates.has(date)).length;
+  if (thinCount === 0) return missingDates(dates.length);
+  const thin = `${thinCount} thin date${thinCount === 1 ? '' : 's'}`;
+  return thinCount === dates.length ? thin : `${missingDates(dates.length - thinCount)} + ${thin}`;
 };
 
 /**
