@@ -14,6 +14,7 @@ import { planRedactor } from './runner/logs/redaction.js';
 import { App } from './ui/app.js';
 import { enterFullScreen } from './terminal.js';
 import { createScreenWriter } from './ui/screen-writer.js';
+import { createPaint } from './ui/paint.js';
 
 type QuitPolicy = 'stop' | 'leave';
 
@@ -69,7 +70,8 @@ export const runConsole = async (plan: Plan): Promise<number> => {
   // the console, not be echoed by the tty and scroll the screen.
   process.stdin.setRawMode(true);
   const restoreScreen = enterFullScreen(process.stdout);
-  const screen = createScreenWriter(process.stdout);
+  const paint = createPaint();
+  const screen = createScreenWriter(process.stdout, { store, logBook, paint });
 
   let quitting: Promise<void> | undefined;
   let terminalGone = false;
@@ -99,6 +101,7 @@ export const runConsole = async (plan: Plan): Promise<number> => {
       // after that, or the frame lands on (and erases) what we print below.
       await instance.waitUntilExit().catch(() => undefined);
       await new Promise((resolve) => setImmediate(resolve));
+      screen.dispose();
       restoreScreen();
       if (policy === 'leave' && running > 0) {
         process.stdout.write(
@@ -128,11 +131,14 @@ export const runConsole = async (plan: Plan): Promise<number> => {
       control={supervisor}
       coverage={coverage}
       runs={scheduler}
+      paint={paint}
+      screen={screen}
       onError={(error) => crash(error)}
       onQuit={(policy) => quit(policy)}
     />,
     {
-      // Ink hands whole frames to the screen writer, which rewrites only the changed rows.
+      // Ink hands whole chrome frames to the screen writer, which paints the log panes into
+      // them and rewrites only the changed rows.
       stdout: screen.sink,
       stdin: process.stdin,
       debug: true,

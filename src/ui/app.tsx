@@ -1,4 +1,4 @@
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { Box, Text } from 'ink';
 import type { TaskId } from '../plan/types.js';
 import { splitTaskIds, tableRows } from '../state/derive.js';
@@ -21,6 +21,8 @@ import { LogArea } from './log-area.js';
 import { createPaint } from './paint.js';
 import type { Paint } from './paint.js';
 import { ServicesContext, useAppState, useServices } from './services-context.js';
+import type { PaneScreen } from './services-context.js';
+import { createChromeView } from './chrome-view.js';
 import { TaskTable } from './task-table.js';
 import { useKeyDispatcher } from './use-key-dispatcher.js';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -35,6 +37,8 @@ export type AppProps = {
   /** Told about a bug in a component, after the boundary has shown it. */
   onError?: (error: Error) => void;
   paint?: Paint;
+  /** Paints the log panes outside Ink (the screen writer). */
+  screen: PaneScreen;
 };
 
 export const App = ({
@@ -46,10 +50,13 @@ export const App = ({
   onQuit,
   onError,
   paint,
+  screen,
 }: AppProps) => {
+  const view = useMemo(() => createChromeView(store), [store]);
+  useEffect(() => () => view.dispose(), [view]);
   const services = useMemo(
-    () => ({ store, logBook, paint: paint ?? createPaint() }),
-    [store, logBook, paint],
+    () => ({ store, view, logBook, paint: paint ?? createPaint(), screen }),
+    [store, view, logBook, paint, screen],
   );
   return (
     <ServicesContext.Provider value={services}>

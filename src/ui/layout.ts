@@ -10,6 +10,8 @@ export type Layout = {
   frameRows: number;
   tableRows: number;
   paneRows: number;
+  /** Screen row (0-based) where the log area starts. */
+  paneTop: number;
   /** Panes of the log area in reading order, with their size (title line included). */
   panes: PaneBox[];
   /** Two columns of panes in the split view. */
@@ -56,5 +58,17 @@ export const computeLayout = (
         : columns;
     panes.push({ width, height });
   }
-  return { columns, frameRows, tableRows, paneRows, panes, paneColumns, detailRows, tooSmall };
+  // Header, the table with its title, the detail line, the cell detail: then the panes.
+  const paneTop = 1 + tableRows + 1 + 1 + detailRows;
+  return {
+    columns,
+    frameRows,
+    tableRows,
+    paneRows,
+    paneTop,
+    panes,
+    paneColumns,
+    detailRows,
+    tooSmall,
+  };
 };

@@ -1,17 +1,40 @@
 import { EventEmitter } from 'node:events';
+import type { LogBook } from '../state/log-book.js';
+import type { AppState, AppStore } from '../state/store.js';
 import { fitWidth } from './format.js';
+import type { Paint } from './paint.js';
+import { paneRows } from './pane-rows.js';
+import type { PaneRect } from './pane-rows.js';
 
 /**
- * Draws Ink's frames on the alternate screen by rewriting only the rows that changed, at
- * absolute positions. Ink runs in debug mode and hands each whole frame to `sink.write`:
- * its own incremental renderer draws one row low when the frame is shorter than the
- * terminal, and its standard one erases and rewrites every row on every frame.
+ * The one place that writes the screen. Ink lays out and draws only the chrome (header,
+ * table or matrix, detail lines, footer, overlays) and leaves the log area blank; the writer
+ * paints the visible rows of each log pane straight from the log book into that area, and
+ * rewrites only the rows that changed, at absolute positions, in one synchronized update.
+ *
+ * Ink runs in debug mode and hands each whole chrome frame to `sink.write`: its own
+ * incremental renderer draws one row low when the frame is shorter than the terminal, and
+ * its standard one erases and rewrites every row on every frame.
  */
 export type ScreenWriter = {
   /** Passed to Ink as its stdout: sizes and resize events come from the real terminal. */
   sink: NodeJS.WriteStream;
+  /** Where the log panes are; the log area publishes it after each layout change. */
+  panesChanged: (panes: readonly PaneRect[]) => void;
   /** Forget what is on screen, so the next frame is written whole (after a resize). */
   invalidate: () => void;
+  dispose: () => void;
+};
+
+export type ScreenWriterOptions = { store: AppStore; logBook: LogBook; paint: Paint };
+
+/** The terminal the writer draws on: a tty, or the test helper's virtual terminal. */
+export type Terminal = {
+  write: (chunk: string) => boolean;
+  readonly columns: number;
+  readonly rows: number;
+  on: (event: 'resize', listener: () => void) => unknown;
+  off: (event: 'resize', listener: () => void) => unknown;
 };
 
 const csi = '\u001b[';
@@ -19,15 +42,57 @@ const csi = '\u001b[';
 const beginUpdate = `${csi}?2026h`;
 const endUpdate = `${csi}?2026l`;
 
-export const createScreenWriter = (terminal: NodeJS.WriteStream): ScreenWriter => {
+/** What a pane shows depends on these alone (besides the log book and the clock). */
+const paneInputsChanged = (state: AppState, prev: AppState): boolean =>
+  state.logVersion !== prev.logVersion ||
+  state.anchors !== prev.anchors ||
+  state.search !== prev.search ||
+  state.focus !== prev.focus ||
+  state.tasks !== prev.tasks;
+
+export const createScreenWriter = (
+  terminal: Terminal,
+  { store, logBook, paint }: ScreenWriterOptions,
+): ScreenWriter => {
   let shown: string[] = [];
+  let chrome: string[] = [];
+  let panes: readonly PaneRect[] = [];
   // After a resize the terminal has reflowed what was on screen: start from a blank one.
   let clearFirst = false;
+  let scheduled = false;
+  let disposed = false;
   const emitter = new EventEmitter();
 
-  const draw = (frame: string) => {
-    const rows = frame.split('\n');
-    if (rows.at(-1) === '') rows.pop();
+  const compose = (): string[] => {
+    if (panes.length === 0) return chrome;
+    const rows = chrome.slice();
+    const state = store.getState();
+    const now = Date.now();
+    // The log area spans whole rows (one or two columns of panes): its rows are rebuilt
+    // from the panes alone, left to right.
+    const segments = new Map<number, { left: number; text: string }[]>();
+    for (const rect of panes) {
+      const painted = paneRows(rect, state, logBook.ring(rect.taskId), paint, now);
+      painted.forEach((text, i) => {
+        const row = rect.top + i;
+        const list = segments.get(row) ?? [];
+        list.push({ left: rect.left, text });
+        segments.set(row, list);
+      });
+    }
+    for (const [row, list] of segments) {
+      list.sort((a, b) => a.left - b.left);
+      while (rows.length <= row) rows.push('');
+      rows[row] = list
+        .map((s) => s.text)
+        .join('')
+        .replace(/ +$/, '');
+    }
+    return rows;
+  };
+
+  const draw = (rows: string[]) => {
+    const columns = terminal.columns || 80;
     let out = '';
     const height = Math.max(rows.length, shown.length);
     for (let row = 0; row < height; row++) {
@@ -35,7 +100,7 @@ export const createScreenWriter = (terminal: NodeJS.WriteStream): ScreenWriter =
       if (text === shown[row]) continue;
       // A row wider than the terminal would wrap onto the next one behind the diff's back
       // (a frame laid out for the old width arrives right after a resize).
-      out += `${csi}${row + 1};1H${fitWidth(text, terminal.columns || 80)}${csi}0m${csi}K`;
+      out += `${csi}${row + 1};1H${fitWidth(text, columns)}${csi}0m${csi}K`;
     }
     shown = rows;
     if (clearFirst) {
@@ -44,6 +109,22 @@ export const createScreenWriter = (terminal: NodeJS.WriteStream): ScreenWriter =
     }
     if (out) terminal.write(beginUpdate + out + endUpdate);
   };
+
+  const flush = () => {
+    scheduled = false;
+    if (!disposed) draw(compose());
+  };
+  // One write per burst: Ink's frame and the log area's new rectangles arrive in the same
+  // commit (the frame first, the layout effect after it), and must land together.
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(flush);
+  };
+
+  const unsubscribe = store.subscribe((state, prev) => {
+    if (panes.length > 0 && paneInputsChanged(state, prev)) schedule();
+  });
 
   const onResize = () => {
     shown = [];
@@ -57,7 +138,10 @@ export const createScreenWriter = (terminal: NodeJS.WriteStream): ScreenWriter =
     isTTY: { value: true },
     write: {
       value: (chunk: string | Uint8Array) => {
-        draw(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+        const frame = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+        chrome = frame.split('\n');
+        if (chrome.at(-1) === '') chrome.pop();
+        schedule();
         return true;
       },
     },
@@ -67,8 +151,17 @@ export const createScreenWriter = (terminal: NodeJS.WriteStream): ScreenWriter =
 
   return {
     sink,
+    panesChanged: (next) => {
+      panes = next;
+      schedule();
+    },
     invalidate: () => {
       shown = [];
+    },
+    dispose: () => {
+      disposed = true;
+      unsubscribe();
+      terminal.off('resize', onResize);
     },
   };
 };

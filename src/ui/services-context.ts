@@ -2,10 +2,24 @@ import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { AppState, AppStore } from '../state/store.js';
 import type { LogBook } from '../state/log-book.js';
+import type { ChromeView } from './chrome-view.js';
 import type { Paint } from './paint.js';
+import type { PaneRect } from './pane-rows.js';
 
-/** What every component reads from: the store, the log tails and the colours. Nothing else. */
-export type Services = { store: AppStore; logBook: LogBook; paint: Paint };
+/** Where the log panes are painted: the screen writer, outside React. */
+export type PaneScreen = { panesChanged: (panes: readonly PaneRect[]) => void };
+
+/**
+ * What every component reads from: the store (for actions), its frame-budgeted view (for
+ * drawing), the log tails, the colours and the pane screen. Nothing else.
+ */
+export type Services = {
+  store: AppStore;
+  view: ChromeView;
+  logBook: LogBook;
+  paint: Paint;
+  screen: PaneScreen;
+};
 
 export const ServicesContext = createContext<Services | undefined>(undefined);
 
@@ -15,6 +29,6 @@ export const useServices = (): Services => {
   return services;
 };
 
-/** Subscribes to the smallest slice of state a component needs. */
+/** Subscribes to the smallest slice of state a component needs, within the frame budget. */
 export const useAppState = <T>(selector: (state: AppState) => T): T =>
-  useStore(useServices().store, selector);
+  useStore(useServices().view, selector);

@@ -8,6 +8,8 @@ import type { CoverageControl, RunControl, TaskControl } from '../../src/state/s
 import type { Plan } from '../../src/plan/index.js';
 import { App } from '../../src/ui/app.js';
 import { createPaint } from '../../src/ui/paint.js';
+import { createScreenWriter } from '../../src/ui/screen-writer.js';
+import { VirtualTerminal } from './virtual-terminal.js';
 import { testPlan } from './plans.js';
 
 /** Named key sequences, so tests read as what the operator pressed. */
@@ -52,11 +54,18 @@ export type Rendered = ReturnType<typeof render> & {
   quitPolicies: string[];
   /** Writes keys one at a time, as a terminal would deliver separate key presses. */
   press: (...sequence: string[]) => Promise<void>;
-  /** Resolves with the frame once `predicate` holds; fails with the last frame after the deadline. */
+  /** The whole screen as composed by the product's screen writer: chrome and log panes. */
+  screen: () => string;
+  terminal: VirtualTerminal;
+  /** Resolves with the screen once `predicate` holds; fails with the last screen after the deadline. */
   waitForFrame: (predicate: (frame: string) => boolean, deadlineMs?: number) => Promise<string>;
 };
 
-/** Renders the whole console with a fresh store; ink-testing-library's stdout is 100 columns. */
+/**
+ * Renders the whole console with a fresh store, the way the product does: Ink draws the
+ * chrome (ink-testing-library's stdout is 100x24), and each frame goes through the product's
+ * screen writer, which paints the log panes from the log book onto a virtual terminal.
+ */
 export type RenderOptions = {
   runs?: RunControl;
   coverage?: CoverageControl;
@@ -72,6 +81,8 @@ export const renderApp = (plan: Plan = testPlan(), options: RenderOptions = {}):
   const quitPolicies: string[] = [];
   const paint = createPaint(new Chalk({ level: options.colours ? 1 : 0 }));
   const control = recordingControl(calls);
+  const terminal = new VirtualTerminal(100, 24);
+  const writer = createScreenWriter(terminal, { store, logBook, paint });
   const rendered = render(
     <App
       store={store}
@@ -84,14 +95,25 @@ export const renderApp = (plan: Plan = testPlan(), options: RenderOptions = {}):
         quitPolicies.push(policy);
       }}
       paint={paint}
+      screen={writer}
     />,
   );
+  // Ink writes its frames to ink-testing-library's stdout (kept there too: `frames` and
+  // `lastFrame` are the chrome alone); from here on each also goes to the screen writer, as
+  // in the product. The first frame was written during render().
+  const recordFrame = rendered.stdout.write;
+  rendered.stdout.write = (frame: string) => {
+    recordFrame(frame);
+    writer.sink.write(frame);
+  };
+  const first = rendered.lastFrame();
+  if (first !== undefined) writer.sink.write(first);
   const waitForFrame = async (predicate: (frame: string) => boolean, deadlineMs = 3000) => {
     const deadline = Date.now() + deadlineMs;
     for (;;) {
-      const frame = rendered.lastFrame() ?? '';
+      const frame = terminal.screen();
       if (predicate(frame)) return frame;
-      if (Date.now() > deadline) throw new Error(`frame never matched; last frame:\n${frame}`);
+      if (Date.now() > deadline) throw new Error(`screen never matched; last screen:\n${frame}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   };
@@ -104,6 +126,12 @@ export const renderApp = (plan: Plan = testPlan(), options: RenderOptions = {}):
   };
   return {
     ...rendered,
+    unmount: () => {
+      rendered.unmount();
+      writer.dispose();
+    },
+    screen: terminal.screen,
+    terminal,
     store,
     logBook,
     control,

@@ -213,3 +213,31 @@ describe('narrow terminals', () => {
     expect(row).toContain('5/10');
   });
 });
+
+describe('the render path', () => {
+  it('paints log rows outside Ink: the chrome frame leaves the pane blank, the screen has them', async () => {
+    app = renderApp();
+    app.logBook.ring('alpha@w1').append(['INFO: painted by the screen writer']);
+    app.store.getState().outputReceived([{ taskId: 'alpha@w1', progress: emptyProgress }]);
+    const screen = await app.waitForFrame((f) => f.includes('painted by the screen writer'));
+    expect(screen).toContain('── alpha w1 ·');
+    // Ink's own frame: the chrome, with the log area left blank.
+    expect(app.lastFrame()).toContain('Phase 3 analytics');
+    expect(app.lastFrame()).not.toContain('painted by the screen writer');
+    expect(app.lastFrame()).not.toContain('── alpha w1 ·');
+  });
+
+  it('does not re-render the chrome for log lines alone', async () => {
+    app = renderApp();
+    await app.waitForFrame((f) => f.includes('alpha'));
+    const chromeFrames = app.frames.length;
+    for (let i = 1; i <= 20; i++) {
+      app.logBook.ring('alpha@w1').append([`tick ${i}`]);
+      app.store.getState().outputReceived([{ taskId: 'alpha@w1', progress: emptyProgress }]);
+      // Each tick in its own turn of the event loop, as the supervisor's timer delivers them.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await app.waitForFrame((f) => f.includes('tick 20'));
+    expect(app.frames.length).toBe(chromeFrames);
+  });
+});

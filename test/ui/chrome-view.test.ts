@@ -1,0 +1,59 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createAppStore } from '../../src/state/store.js';
+import { emptyProgress } from '../../src/state/progress.js';
+import { chromeBudgetMs, createChromeView } from '../../src/ui/chrome-view.js';
+import { testPlan } from '../support/plans.js';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const setup = () => {
+  const store = createAppStore(testPlan());
+  const view = createChromeView(store);
+  const seen: number[] = [];
+  view.subscribe((state) => seen.push(state.tasks['alpha@w1']?.progress.index ?? 0));
+  const tick = (index: number) =>
+    store
+      .getState()
+      .outputReceived([{ taskId: 'alpha@w1', progress: { ...emptyProgress, index, total: 99 } }]);
+  return { store, view, seen, tick };
+};
+
+describe('the chrome view (what the chrome components read)', () => {
+  it('shows ingest ticks at most once per frame budget: the first at once, then the latest', () => {
+    const { view, seen, tick } = setup();
+    for (let i = 1; i <= 6; i++) {
+      tick(i);
+      vi.advanceTimersByTime(33);
+    }
+    // 6 ticks over 198 ms: the first at once, the rest wait for the budget.
+    expect(seen).toEqual([1]);
+    vi.advanceTimersByTime(chromeBudgetMs);
+    expect(seen).toEqual([1, 6]);
+    expect(view.getState().tasks['alpha@w1']?.progress.index).toBe(6);
+    view.dispose();
+  });
+
+  it('shows what a key changed at once, with the latest data', () => {
+    const { store, view, seen, tick } = setup();
+    tick(1);
+    tick(2);
+    store.getState().taskSelected('alpha@w2');
+    expect(seen).toEqual([1, 2]);
+    expect(view.getState().selectedTaskId).toBe('alpha@w2');
+    view.dispose();
+  });
+
+  it('never wakes the chrome for log lines or scrolling alone: the screen writer paints those', () => {
+    const { store, view, seen } = setup();
+    store.getState().outputReceived([{ taskId: 'alpha@w1', progress: emptyProgress }]);
+    store.getState().anchorMoved('alpha@w1', 3);
+    vi.advanceTimersByTime(chromeBudgetMs * 3);
+    expect(seen).toEqual([]);
+    view.dispose();
+  });
+});
