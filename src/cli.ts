@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { loadPlan, PlanError } from './plan/index.js';
 import type { Plan } from './plan/index.js';
 import { parseCliArgs, usage } from './cli-args.js';
-import { runStatus } from './headless/status-command.js';
-import { runConsole } from './run-console.js';
-import { runHeadless } from './headless/run-command.js';
+
+// Each command imports what it needs when it runs: `--help` reads no plan, `validate`,
+// `status` and `run` never load ink or react, and only the console loads the UI.
 
 const version = (): string =>
   (
@@ -13,7 +12,8 @@ const version = (): string =>
     }
   ).version;
 
-const loadOrExit = (file: string): Plan => {
+const loadOrExit = async (file: string): Promise<Plan> => {
+  const { loadPlan, PlanError } = await import('./plan/index.js');
   try {
     return loadPlan(file);
   } catch (error) {
@@ -39,17 +39,24 @@ const main = async (): Promise<number> => {
       return 2;
     case 'validate': {
       const { runValidate } = await import('./headless/validate-command.js');
-      return runValidate(loadOrExit(args.plan), { warehouse: args.warehouse }, process.stdout);
+      return runValidate(
+        await loadOrExit(args.plan),
+        { warehouse: args.warehouse },
+        process.stdout,
+      );
     }
     case 'schema': {
       const { planJsonSchemaText } = await import('./plan/json-schema.js');
       process.stdout.write(planJsonSchemaText());
       return 0;
     }
-    case 'status':
-      return runStatus(loadOrExit(args.plan), args.json, process.stdout);
+    case 'status': {
+      const plan = await loadOrExit(args.plan);
+      const { runStatus } = await import('./headless/status-command.js');
+      return runStatus(plan, args.json, process.stdout);
+    }
     case 'run': {
-      const plan = loadOrExit(args.plan);
+      const plan = await loadOrExit(args.plan);
       // A typo in an id must not read as "nothing to do, all fine".
       const unknown = [
         ...(args.only ?? [])
@@ -63,6 +70,7 @@ const main = async (): Promise<number> => {
         process.stderr.write(`backfill-console: unknown ${unknown.join(', ')} in ${plan.file}\n`);
         return 2;
       }
+      const { runHeadless } = await import('./headless/run-command.js');
       return runHeadless(
         plan,
         { mode: args.mode, processors: args.only, windows: args.windows, dryRun: args.dryRun },
@@ -70,14 +78,16 @@ const main = async (): Promise<number> => {
       );
     }
     case 'console': {
-      const plan = loadOrExit(args.plan);
+      const plan = await loadOrExit(args.plan);
       if (!process.stdout.isTTY) {
         // Piped or redirected: nobody can drive a screen, so run the plan headless.
         process.stdout.write(
           'stdout is not a terminal: running the plan headless (backfill-console run)\n',
         );
+        const { runHeadless } = await import('./headless/run-command.js');
         return runHeadless(plan, { mode: 'all', dryRun: false }, process.stdout);
       }
+      const { runConsole } = await import('./run-console.js');
       return runConsole(plan);
     }
   }

@@ -1,0 +1,85 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const recorder = path.join(root, 'test/e2e/fixtures/record-packages.mjs');
+
+/** A plan with one processor; `warehouse` and `coverage` lines when given. */
+const writePlan = (extra = '', coverage = '') => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'startup-'));
+  const file = path.join(dir, 'backfill.yaml');
+  writeFileSync(
+    file,
+    `version: 1
+name: startup plan
+${extra}
+windows:
+  - { id: w1, start: 2024-01-01, end: 2024-01-02 }
+phases:
+  - { id: "1" }
+processors:
+  - id: alpha
+    phase: "1"
+    command: [node, -e, ""]
+${coverage}
+`,
+  );
+  return { dir, file };
+};
+
+/** Runs the built binary and returns the npm packages it loaded. */
+const packagesLoadedBy = (args: string[]) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'startup-record-'));
+  const record = path.join(dir, 'packages.txt');
+  const result = spawnSync(
+    process.execPath,
+    ['--import', recorder, path.join(root, 'bin/backfill-console.js'), ...args],
+    { encoding: 'utf8', env: { ...process.env, RECORD_PACKAGES: record }, timeout: 30_000 },
+  );
+  const loaded = existsSync(record) ? readFileSync(record, 'utf8').split('\n') : [];
+  return { status: result.status, stdout: result.stdout, loaded: new Set(loaded.filter(Boolean)) };
+};
+
+const ui = ['ink', 'react', 'react-reconciler', 'yoga-layout'];
+const bigQuery = ['@google-cloud/bigquery', 'google-auth-library'];
+
+describe('what each command loads', () => {
+  it('--help loads no package at all', () => {
+    const { status, stdout, loaded } = packagesLoadedBy(['--help']);
+    expect(status).toBe(0);
+    expect(stdout).toContain('Usage');
+    expect([...loaded]).toEqual([]);
+  });
+
+  it('validate, status and run load neither the UI nor the BigQuery client', () => {
+    const { file } = writePlan();
+    for (const args of [
+      ['validate', '--plan', file],
+      ['status', '--plan', file],
+      ['run', '--dry-run', '--plan', file],
+    ]) {
+      const { status, loaded } = packagesLoadedBy(args);
+      // status has no coverage to report for this plan and says so with 2: a finished run.
+      expect(status, args.join(' ')).toBe(args[0] === 'status' ? 2 : 0);
+      expect(loaded.has('zod'), args.join(' ')).toBe(true);
+      for (const name of [...ui, ...bigQuery])
+        expect(loaded.has(name), `${args[0]} ${name}`).toBe(false);
+    }
+  });
+
+  it('loads the BigQuery client when the plan asks a BigQuery warehouse', () => {
+    // Port 9 on the loopback: nothing listens, the query fails at once and status says so.
+    const { file } = writePlan(
+      'warehouse: { kind: bigquery, projectId: p, apiEndpoint: "http://127.0.0.1:9", anonymous: true }',
+      '    coverage: { table: d.t, dateColumn: day }',
+    );
+    const { status, loaded } = packagesLoadedBy(['status', '--plan', file]);
+    expect(status).toBe(2);
+    expect(loaded.has('@google-cloud/bigquery')).toBe(true);
+    for (const name of ui) expect(loaded.has(name)).toBe(false);
+  });
+});
