@@ -1,6 +1,6 @@
 import { memo, useMemo } from 'react';
 import { Box } from 'ink';
-import type { Processor } from '../plan/types.js';
+import type { Processor, Window } from '../plan/types.js';
 import { processorsInOrder } from '../state/derive.js';
 import { cellState, runAndDataDisagree } from '../state/coverage-state.js';
 import { isActive } from '../state/task-status.js';
@@ -11,6 +11,35 @@ import { useAppState, useServices } from './services-context.js';
 import { theme } from './theme.js';
 
 type Props = { width: number; height: number; focused: boolean };
+
+/**
+ * Narrowest cell that still reads "45/47 95% ⚑"; the names column keeps room for
+ * "PROCESSOR  windows 13-18 of 20" when the windows are paged.
+ */
+const minCellWidth = 12;
+const minNameWidth = 33;
+
+const cellWidthFor = (width: number, count: number) =>
+  Math.max(minCellWidth, Math.min(18, Math.floor((width - minNameWidth) / Math.max(1, count))));
+
+/**
+ * The windows that fit beside the names, a page at a time: the page holding the selected
+ * window, so the selection is always on screen.
+ */
+export const windowPage = (
+  all: readonly { id: string }[],
+  selectedId: string | undefined,
+  width: number,
+): { first: number; count: number } => {
+  const perPage = Math.max(1, Math.floor((width - minNameWidth) / minCellWidth));
+  if (all.length <= perPage) return { first: 0, count: all.length };
+  const selected = Math.max(
+    0,
+    all.findIndex((w) => w.id === selectedId),
+  );
+  const first = Math.floor(selected / perPage) * perPage;
+  return { first, count: Math.min(perPage, all.length - first) };
+};
 
 type MatrixRow =
   { kind: 'phase'; id: string; title: string } | { kind: 'processor'; processor: Processor };
@@ -35,12 +64,13 @@ export const CoverageMatrix = ({ width, height, focused }: Props) => {
       ];
     });
   }, [plan]);
-  const cellWidth = Math.max(
-    12,
-    Math.min(18, Math.floor((width - 24) / Math.max(1, plan.windows.length))),
-  );
-  const nameWidth = Math.max(8, width - cellWidth * plan.windows.length - 1);
-  const selectedProcessor = selectedTaskId?.split('@')[0];
+  const [selectedProcessor, selectedWindow] = (selectedTaskId ?? '').split('@');
+  const { first, count } = windowPage(plan.windows, selectedWindow, width);
+  // One array per page, so the rows (memo) re-render only when the page turns.
+  const windows = useMemo(() => plan.windows.slice(first, first + count), [plan, first, count]);
+  const total = plan.windows.length;
+  const cellWidth = cellWidthFor(width, windows.length);
+  const nameWidth = Math.max(8, width - cellWidth * windows.length - 1);
   const bodyRows = Math.max(1, height - 1);
   const selectedIndex = rows.findIndex(
     (r) => r.kind === 'processor' && r.processor.id === selectedProcessor,
@@ -50,6 +80,9 @@ export const CoverageMatrix = ({ width, height, focused }: Props) => {
     Math.min(rows.length - bodyRows, selectedIndex - Math.floor(bodyRows / 2)),
   );
 
+  // Which windows show comes first: it must survive the cut when the names column is narrow.
+  const paged =
+    windows.length < total ? `windows ${first + 1}-${first + windows.length} of ${total} ` : '';
   const status =
     refreshing > 0
       ? `refreshing ${refreshing}…`
@@ -57,9 +90,9 @@ export const CoverageMatrix = ({ width, height, focused }: Props) => {
         ? `refreshed ${clockTime(refreshedAt)}`
         : 'not refreshed yet';
   const heading =
-    padWidth(`   PROCESSOR  ${paint.muted(`(${status} · c refreshes)`)}`, nameWidth - 1) +
+    padWidth(`   PROCESSOR  ${paged}${paint.muted(`(${status} · c refreshes)`)}`, nameWidth - 1) +
     ' ' +
-    plan.windows.map((w) => padWidth(w.id, cellWidth)).join('');
+    windows.map((w) => padWidth(w.id, cellWidth)).join('');
   return (
     <Box flexDirection="column" height={height}>
       <Line text={fitWidth(paint.muted(heading), width)} />
@@ -72,11 +105,10 @@ export const CoverageMatrix = ({ width, height, focused }: Props) => {
             <MatrixRowLine
               key={row.processor.id}
               processorId={row.processor.id}
+              windows={windows}
               nameWidth={nameWidth}
               cellWidth={cellWidth}
-              selectedWindow={
-                row.processor.id === selectedProcessor ? selectedTaskId?.split('@')[1] : undefined
-              }
+              selectedWindow={row.processor.id === selectedProcessor ? selectedWindow : undefined}
               focused={focused}
             />
           ),
@@ -87,6 +119,8 @@ export const CoverageMatrix = ({ width, height, focused }: Props) => {
 
 type RowProps = {
   processorId: string;
+  /** The windows on this page of the matrix. */
+  windows: readonly Window[];
   nameWidth: number;
   cellWidth: number;
   selectedWindow: string | undefined;
@@ -95,13 +129,13 @@ type RowProps = {
 
 const MatrixRowLine = memo(function MatrixRowLine({
   processorId,
+  windows,
   nameWidth,
   cellWidth,
   selectedWindow,
   focused,
 }: RowProps) {
   const { paint } = useServices();
-  const windows = useAppState((s) => s.plan.windows);
   // A string key: the row re-renders only when one of its cells' text changes.
   const key = useAppState((s) =>
     windows
