@@ -26,9 +26,17 @@ export const paceOf = (task: TaskRuntime, now: number): Pace => {
 
 export type StatusCounts = Record<TaskStatus, number>;
 
+// Derived once per change of the data they come from, never per frame: the tasks object is
+// replaced only when some task changed, and the plan never is.
+const countsOf = new WeakMap<Record<TaskId, TaskRuntime>, StatusCounts>();
+const rowsOf = new WeakMap<Plan, TableRow[]>();
+
 export const statusCounts = (tasks: Record<TaskId, TaskRuntime>): StatusCounts => {
+  const known = countsOf.get(tasks);
+  if (known) return known;
   const counts = Object.fromEntries(Object.values(TaskStatus).map((s) => [s, 0])) as StatusCounts;
   for (const task of Object.values(tasks)) counts[task.status]++;
+  countsOf.set(tasks, counts);
   return counts;
 };
 
@@ -81,7 +89,9 @@ export const processorsInOrder = (
 };
 
 /** Phase headings followed by their tasks, processors in dependency order, windows in plan order. */
-export const tableRows = (plan: Plan): TableRow[] => {
+export const tableRows = (plan: Plan): readonly TableRow[] => {
+  const known = rowsOf.get(plan);
+  if (known) return known;
   const rows: TableRow[] = [];
   const processors = processorsInOrder(plan);
   for (const phase of plan.phases) {
@@ -92,5 +102,6 @@ export const tableRows = (plan: Plan): TableRow[] => {
     rows.push({ kind: 'phase', phaseId: phase.id, title: phase.title ?? `Phase ${phase.id}` });
     for (const taskId of ids) rows.push({ kind: 'task', taskId });
   }
+  rowsOf.set(plan, rows);
   return rows;
 };

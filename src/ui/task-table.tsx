@@ -1,8 +1,7 @@
 import { memo, useMemo } from 'react';
 import { Box } from 'ink';
 import type { Task } from '../plan/types.js';
-import { tableRows } from '../state/derive.js';
-import { isActive } from '../state/task-status.js';
+import { statusCounts, tableRows } from '../state/derive.js';
 import { fitWidth, padWidth } from './format.js';
 import { Line } from './line.js';
 import { useAppState, useServices } from './services-context.js';
@@ -18,7 +17,10 @@ export const TaskTable = ({ width, height, focused }: Props) => {
   const { paint } = useServices();
   const plan = useAppState((s) => s.plan);
   const selectedTaskId = useAppState((s) => s.selectedTaskId);
-  const anyActive = useAppState((s) => Object.values(s.tasks).some((t) => isActive(t.status)));
+  const anyActive = useAppState((s) => {
+    const counts = statusCounts(s.tasks);
+    return counts.running + counts.starting + counts.stopping > 0;
+  });
   // One clock for all rows, so elapsed times and countdowns move in one frame a second.
   const now = useClock(anyActive);
   const rows = useMemo(() => tableRows(plan), [plan]);
