@@ -31,6 +31,7 @@ import {
 import { COLUMNS, ROWS, runOne } from './lib/run-one.mjs';
 import { scenarioNames, scenarios } from './lib/scenarios.mjs';
 import { mprocsBinary } from './lib/subjects.mjs';
+import { runStartup, startupText } from './lib/startup.mjs';
 import { sleep } from './lib/util.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -271,6 +272,7 @@ const main = async () => {
   const runs = [];
   const plan = [];
   for (const name of o.only) {
+    if (defs[name].separate) continue;
     const repeats = name === 'soak' ? 1 : o.repeats;
     for (let r = 0; r < repeats; r++) {
       // Alternate the order, so no subject always runs first (warm caches) or last.
@@ -305,11 +307,35 @@ const main = async () => {
     if (result.error && o.verbose) process.stdout.write(`${result.error}\n`);
   }
 
+  let startup;
+  if (o.only.includes('startup')) {
+    process.stdout.write(`[startup] ${defs.startup.description}…\n`);
+    const calm = await waitForCalm(o);
+    try {
+      startup = await runStartup({
+        index: index + 1,
+        columns: COLUMNS,
+        rows: ROWS,
+        repeats: o.repeats,
+        minKeySamples: o.minKeySamples,
+      });
+      startup.machineBefore = calm;
+      process.stdout.write(`${startupText(startup)}\n`);
+    } catch (error) {
+      startup = {
+        scenario: 'startup',
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      };
+      runs.push(startup);
+      process.stdout.write(`    ERROR ${startup.error.split('\n')[0]}\n`);
+    }
+  }
+
   const stray = sweepProducers();
 
   const rows = aggregate(runs);
   const ratioList = ratios(rows);
-  const targetList = targets(rows, runs);
+  const targetList = targets(rows, runs, startup);
   const profiles = runs
     .filter((r) => r.cpuProfile)
     .map((r) => ({
@@ -337,6 +363,8 @@ const main = async () => {
       } ms).\n\n`,
   );
   process.stdout.write(`Ratios (medians):\n${ratioText(ratioList)}\n\n`);
+  if (startup && !startup.error)
+    process.stdout.write(`Start-up and the 1000-task plan (medians):\n${startupText(startup)}\n\n`);
   process.stdout.write(`Targets:\n${targetText(targetList)}\n`);
   for (const p of profiles) {
     process.stdout.write(
@@ -371,6 +399,7 @@ const main = async () => {
     summary: rows,
     ratios: ratioList,
     targets: targetList,
+    startup,
     profiles,
     runs,
     strayProducers: stray,

@@ -3,7 +3,7 @@
 // for CPU %, frames and end-to-end latency. `quietMs` is how long the producers stay alive,
 // printing nothing, after their last line.
 
-export const scenarioNames = ['idle', 'steady', 'heavy', 'flood', 'hostile', 'soak'];
+export const scenarioNames = ['idle', 'steady', 'heavy', 'flood', 'hostile', 'soak', 'startup'];
 
 export const scenarios = ({ quick, soakMinutes }) => {
   const s = (full, short) => (quick ? short : full);
@@ -57,6 +57,13 @@ export const scenarios = ({ quick, soakMinutes }) => {
       durationMs: s(20_000, 8_000),
       keyMs: s(8_000, 4_000),
       quietMs: 3_000,
+    },
+    // Not a producer scenario: bench/lib/startup.mjs times --help, first frames and keys on a
+    // generated 1000-task plan (run once, with `repeats` samples of each first frame).
+    startup: {
+      description:
+        '--help, first frames (demo, 1000-task plan, tail -f, mprocs), keys on 1000 tasks',
+      separate: true,
     },
     soak: {
       description: `4 x 5,000 lines/s for ${soakMinutes} min (RSS growth)`,
