@@ -1,15 +1,21 @@
+import { useId } from 'react';
 import { Text, Transform } from 'ink';
+import { useServices } from './services-context.js';
 
 /**
- * One pre-formatted screen row. Ink 6.8 caches the measurement of every distinct string
- * it lays out and never evicts it (ink#986): a scrolling log would grow ~0.7 GB an hour.
- * Yoga measures this constant placeholder instead; the row text, already cut to width
- * by the app, is swapped in at output time.
+ * One pre-formatted screen row, the only thing on its row. Yoga measures a constant
+ * placeholder (Ink 6.8 caches the measurement of every distinct string and never evicts it,
+ * ink#986), and Ink draws a short mark in its place: the screen writer writes the row text,
+ * already cut to width by the app, where the mark is (see row-marks.ts).
  */
-export const Line = ({ text }: { text: string }) => (
-  <Transform transform={() => text}>
-    <Text>{placeholder}</Text>
-  </Transform>
-);
+export const Line = ({ text }: { text: string }) => {
+  const { screen } = useServices();
+  const key = useId();
+  return (
+    <Transform transform={() => screen.mark(key, text)}>
+      <Text>{placeholder}</Text>
+    </Transform>
+  );
+};
 
 const placeholder = ' ';

@@ -4,6 +4,7 @@ import type { AppState, AppStore } from '../state/store.js';
 import { fitWidth } from './format.js';
 import type { Paint } from './paint.js';
 import { paneRows } from './pane-rows.js';
+import { createRowMarks } from './row-marks.js';
 import type { PaneRect } from './pane-rows.js';
 
 /**
@@ -21,6 +22,8 @@ export type ScreenWriter = {
   sink: NodeJS.WriteStream;
   /** Where the log panes are; the log area publishes it after each layout change. */
   panesChanged: (panes: readonly PaneRect[]) => void;
+  /** A chrome row's mark: Ink draws the mark, the writer the row (see row-marks.ts). */
+  mark: (key: string, text: string) => string;
   /** Forget what is on screen, so the next frame is written whole (after a resize). */
   invalidate: () => void;
   dispose: () => void;
@@ -62,6 +65,7 @@ export const createScreenWriter = (
   let scheduled = false;
   let disposed = false;
   const emitter = new EventEmitter();
+  const marks = createRowMarks();
 
   const compose = (): string[] => {
     if (panes.length === 0) return chrome;
@@ -139,8 +143,9 @@ export const createScreenWriter = (
     write: {
       value: (chunk: string | Uint8Array) => {
         const frame = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-        chrome = frame.split('\n');
-        if (chrome.at(-1) === '') chrome.pop();
+        const rows = frame.split('\n');
+        if (rows.at(-1) === '') rows.pop();
+        chrome = marks.resolve(rows);
         schedule();
         return true;
       },
@@ -151,6 +156,7 @@ export const createScreenWriter = (
 
   return {
     sink,
+    mark: marks.mark,
     panesChanged: (next) => {
       panes = next;
       schedule();

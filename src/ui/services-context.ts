@@ -6,8 +6,11 @@ import type { ChromeView } from './chrome-view.js';
 import type { Paint } from './paint.js';
 import type { PaneRect } from './pane-rows.js';
 
-/** Where the log panes are painted: the screen writer, outside React. */
-export type PaneScreen = { panesChanged: (panes: readonly PaneRect[]) => void };
+/** The screen writer, as the chrome sees it: where the log panes go, and the rows' marks. */
+export type PaneScreen = {
+  panesChanged: (panes: readonly PaneRect[]) => void;
+  mark: (key: string, text: string) => string;
+};
 
 /**
  * What every component reads from: the store (for actions), its frame-budgeted view (for

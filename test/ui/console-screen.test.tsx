@@ -215,16 +215,19 @@ describe('narrow terminals', () => {
 });
 
 describe('the render path', () => {
-  it('paints log rows outside Ink: the chrome frame leaves the pane blank, the screen has them', async () => {
+  it('paints log rows and row text outside Ink: Ink lays out marks and a blank log area', async () => {
     app = renderApp();
     app.logBook.ring('alpha@w1').append(['INFO: painted by the screen writer']);
     app.store.getState().outputReceived([{ taskId: 'alpha@w1', progress: emptyProgress }]);
     const screen = await app.waitForFrame((f) => f.includes('painted by the screen writer'));
     expect(screen).toContain('── alpha w1 ·');
-    // Ink's own frame: the chrome, with the log area left blank.
-    expect(app.lastFrame()).toContain('Phase 3 analytics');
-    expect(app.lastFrame()).not.toContain('painted by the screen writer');
-    expect(app.lastFrame()).not.toContain('── alpha w1 ·');
+    expect(screen).toContain('Phase 3 analytics');
+    // Ink's own frame: the layout, with marks where the chrome rows go and the log area blank.
+    const inkFrame = app.lastFrame() ?? '';
+    expect(inkFrame).toMatch(/\uE000[\uE010-\uE019]+\uE000/);
+    expect(inkFrame).not.toContain('Phase 3 analytics');
+    expect(inkFrame).not.toContain('painted by the screen writer');
+    expect(inkFrame).not.toContain('── alpha w1 ·');
   });
 
   it('does not re-render the chrome for log lines alone', async () => {
