@@ -58,9 +58,10 @@ export const App = ({
     () => ({ store, view, logBook, paint: paint ?? createPaint(), screen }),
     [store, view, logBook, paint, screen],
   );
+  const { columns } = useTerminalSize();
   return (
     <ServicesContext.Provider value={services}>
-      <ErrorBoundary onError={onError}>
+      <ErrorBoundary onError={onError} width={columns}>
         <Screen control={control} coverage={coverage} runs={runs} onQuit={onQuit} />
       </ErrorBoundary>
     </ServicesContext.Provider>
@@ -130,7 +131,8 @@ const Screen = ({
 
   if (layout.tooSmall) {
     return (
-      <Box height={layout.frameRows} flexDirection="column">
+      // Its own width: Ink's canvas is narrower than the terminal (see screen-writer.ts).
+      <Box height={layout.frameRows} width={columns} flexDirection="column">
         <Text wrap="truncate">Terminal too small · q quits</Text>
         <Text wrap="truncate">
           {columns}x{rows}, needs {minColumns}x{minRows}

@@ -1,8 +1,13 @@
 import { Component } from 'react';
 import type { ReactNode } from 'react';
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
 
-type Props = { children: ReactNode; onError?: (error: Error) => void };
+type Props = {
+  children: ReactNode;
+  onError?: (error: Error) => void;
+  /** The terminal's columns: the message wraps at them, not at Ink's narrow canvas. */
+  width: number;
+};
 type State = { error: Error | undefined };
 
 /**
@@ -23,10 +28,12 @@ export class ErrorBoundary extends Component<Props, State> {
   override render(): ReactNode {
     if (this.state.error) {
       return (
-        <Text color="red">
-          backfill-console hit a bug: {this.state.error.message}. Running tasks keep running; start
-          the console again to re-attach.
-        </Text>
+        <Box width={this.props.width}>
+          <Text color="red">
+            backfill-console hit a bug: {this.state.error.message}. Running tasks keep running;
+            start the console again to re-attach.
+          </Text>
+        </Box>
       );
     }
     return this.props.children;

@@ -40,6 +40,9 @@ export type Terminal = {
   off: (event: 'resize', listener: () => void) => unknown;
 };
 
+/** Wide enough for any row mark; see the sink below. */
+export const inkCanvasColumns = 12;
+
 const csi = '\u001b[';
 /** Synchronized output: the terminal shows the whole update at once, or ignores the mode. */
 const beginUpdate = `${csi}?2026h`;
@@ -137,7 +140,10 @@ export const createScreenWriter = (
   };
   terminal.on('resize', onResize);
 
-  // Getters, not copies: Ink and the hooks read the size after every resize.
+  // Getters, not copies: Ink and the hooks read the size after every resize. Ink lays out on
+  // a canvas only `inkCanvasColumns` wide: every chrome row is a short mark (row-marks.ts) and
+  // Ink's output stage walks every cell of the canvas on every frame, so a narrow canvas is
+  // most of a frame's cost saved. Components size themselves by `terminalColumns`.
   const sink = Object.defineProperties(emitter, {
     isTTY: { value: true },
     write: {
@@ -150,7 +156,8 @@ export const createScreenWriter = (
         return true;
       },
     },
-    columns: { get: () => terminal.columns },
+    columns: { get: () => Math.min(inkCanvasColumns, terminal.columns || 80) },
+    terminalColumns: { get: () => terminal.columns },
     rows: { get: () => terminal.rows },
   }) as unknown as NodeJS.WriteStream;
 

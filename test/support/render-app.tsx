@@ -83,7 +83,7 @@ export const renderApp = (plan: Plan = testPlan(), options: RenderOptions = {}):
   const control = recordingControl(calls);
   const terminal = new VirtualTerminal(100, 24);
   const writer = createScreenWriter(terminal, { store, logBook, paint });
-  const rendered = render(
+  const app = (
     <App
       store={store}
       logBook={logBook}
@@ -96,8 +96,9 @@ export const renderApp = (plan: Plan = testPlan(), options: RenderOptions = {}):
       }}
       paint={paint}
       screen={writer}
-    />,
+    />
   );
+  const rendered = render(app);
   // Ink writes its frames to ink-testing-library's stdout (kept there too: `frames` and
   // `lastFrame` are the chrome alone); from here on each also goes to the screen writer, as
   // in the product. The first frame was written during render().
@@ -106,8 +107,14 @@ export const renderApp = (plan: Plan = testPlan(), options: RenderOptions = {}):
     recordFrame(frame);
     writer.sink.write(frame);
   };
-  const first = rendered.lastFrame();
-  if (first !== undefined) writer.sink.write(first);
+  // And Ink lays out on the writer's narrow canvas, the components at the terminal's width,
+  // as in the product: the first frame was drawn on ink-testing-library's 100 columns, so
+  // draw again.
+  Object.defineProperties(rendered.stdout, {
+    columns: { get: () => writer.sink.columns },
+    terminalColumns: { get: () => terminal.columns },
+  });
+  rendered.rerender(app);
   const waitForFrame = async (predicate: (frame: string) => boolean, deadlineMs = 3000) => {
     const deadline = Date.now() + deadlineMs;
     for (;;) {
