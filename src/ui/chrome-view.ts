@@ -15,7 +15,7 @@ export type ChromeView = Pick<StoreApi<AppState>, 'getState' | 'getInitialState'
 /** Progress counters and clocks a few times a second. */
 export const chromeBudgetMs = 200;
 
-/** Fields only keys change: the operator is waiting for these. */
+/** What keys change, and task statuses: the operator is waiting for these. */
 const operatorFacing = (state: AppState, prev: AppState): boolean =>
   state.mode !== prev.mode ||
   state.view !== prev.view ||
@@ -26,7 +26,21 @@ const operatorFacing = (state: AppState, prev: AppState): boolean =>
   state.confirm !== prev.confirm ||
   state.notice !== prev.notice ||
   state.previewScroll !== prev.previewScroll ||
-  state.preview !== prev.preview;
+  state.preview !== prev.preview ||
+  statusChanged(state, prev);
+
+/**
+ * A task started, stopped or ended: rare, and often what a key asked for; the pane title
+ * (painted at once) and the table must not disagree. Only progress waits for the budget.
+ */
+const statusChanged = (state: AppState, prev: AppState): boolean => {
+  if (state.tasks === prev.tasks) return false;
+  for (const id in state.tasks) {
+    const task = state.tasks[id];
+    if (task !== prev.tasks[id] && task?.status !== prev.tasks[id]?.status) return true;
+  }
+  return false;
+};
 
 /** Written on every ingest tick or scroll, shown only in the panes the screen writer paints. */
 const paneFields = new Set<string>(['logVersion', 'anchors']);

@@ -48,6 +48,17 @@ describe('the chrome view (what the chrome components read)', () => {
     view.dispose();
   });
 
+  it('shows a task starting or ending at once, between progress ticks', () => {
+    const { store, view, seen, tick } = setup();
+    tick(1);
+    tick(2);
+    store.getState().taskStarting('alpha@w1', '/tmp/a.log');
+    // Tick 2 waited for the budget; the start did not: it went out with the latest state.
+    expect(seen).toHaveLength(2);
+    expect(view.getState().tasks['alpha@w1']?.status).toBe('starting');
+    view.dispose();
+  });
+
   it('never wakes the chrome for log lines or scrolling alone: the screen writer paints those', () => {
     const { store, view, seen } = setup();
     store.getState().outputReceived([{ taskId: 'alpha@w1', progress: emptyProgress }]);
