@@ -7,6 +7,7 @@ import { createSupervisor } from './runner/tasks/supervisor.js';
 import { createCoveragePoller } from './runner/coverage/coverage-poller.js';
 import { openPlanWarehouse } from './runner/coverage/open-plan-warehouse.js';
 import { keepJournal } from './runner/session/journal-keeper.js';
+import { keepHistory } from './runner/session/history-keeper.js';
 import { restoreSession } from './runner/session/restore-session.js';
 import { acquireStateLock } from './runner/session/state-lock.js';
 import { createScheduler } from './runner/orchestration/scheduler.js';
@@ -51,13 +52,16 @@ export const runConsole = async (plan: Plan): Promise<number> => {
   const warehouse = openPlanWarehouse(plan);
   const poller = warehouse ? createCoveragePoller({ plan, store, warehouse }) : undefined;
   const redact = planRedactor(plan);
-  const supervisor = createSupervisor({
-    plan,
-    store,
-    logBook,
-    onTaskEnded: (id) => void poller?.refresh([id]),
-    redact,
-  });
+  const history = keepHistory(plan, store, redact);
+  const supervisor = history.track(
+    createSupervisor({
+      plan,
+      store,
+      logBook,
+      onTaskEnded: (id) => void poller?.refresh([id]),
+      redact,
+    }),
+  );
   const coverage =
     warehouse && poller
       ? { refreshAll: () => void poller.refreshAll(), description: warehouse.description }
@@ -89,6 +93,7 @@ export const runConsole = async (plan: Plan): Promise<number> => {
       supervisor.dispose();
       poller?.dispose();
       stopJournal();
+      history.dispose();
       lock.release();
       await warehouse?.close().catch(() => undefined);
       if (terminalGone) {

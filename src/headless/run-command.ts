@@ -11,6 +11,7 @@ import { createScheduler } from '../runner/orchestration/scheduler.js';
 import { createCoveragePoller } from '../runner/coverage/coverage-poller.js';
 import { openPlanWarehouse } from '../runner/coverage/open-plan-warehouse.js';
 import { keepJournal } from '../runner/session/journal-keeper.js';
+import { keepHistory } from '../runner/session/history-keeper.js';
 import { acquireStateLock } from '../runner/session/state-lock.js';
 import { coverageReport } from './coverage-report.js';
 import { planRedactor } from '../runner/logs/redaction.js';
@@ -49,13 +50,15 @@ export const runHeadless = async (
   const logBook = createLogBook(plan.settings.logTailLines);
   const warehouse = openPlanWarehouse(plan);
   const poller = warehouse ? createCoveragePoller({ plan, store, warehouse }) : undefined;
-  const supervisor = createSupervisor({
+  const history = options.dryRun ? undefined : keepHistory(plan, store, redact);
+  const created = createSupervisor({
     plan,
     store,
     logBook,
     onTaskEnded: (id) => void poller?.refresh([id]),
     redact,
   });
+  const supervisor = history ? history.track(created) : created;
   const scheduler = createScheduler({ plan, store, control: supervisor, coverage: poller });
   // What earlier consoles and runs left: attempts go on counting, tasks still running are
   // followed (never started twice), and the journal keeps every task's last run.
@@ -68,6 +71,7 @@ export const runHeadless = async (
     supervisor.dispose();
     poller?.dispose();
     stopJournal();
+    history?.dispose();
     if (lock?.ok) lock.release();
     await warehouse?.close().catch(() => undefined);
   };

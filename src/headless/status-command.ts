@@ -8,6 +8,7 @@ import { planRedactor } from '../runner/logs/redaction.js';
 import type { CheckReport, CoverageReport } from './coverage-report.js';
 import { thinText } from '../state/coverage-judge.js';
 import { rangeText } from '../state/checks-slice.js';
+import { lastRuns, readHistory } from '../runner/session/history.js';
 
 /**
  * `backfill-console status`: the coverage matrix without the TUI, for scripts and cron.
@@ -40,7 +41,15 @@ export const runStatus = async (
     );
     // Error texts can quote connection strings or tokens: nothing secret leaves in the output.
     const redact = planRedactor(plan);
-    out.write(redact(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(plan, report)));
+    const last = lastRuns(readHistory(plan.stateDir).records);
+    const withRuns = {
+      ...report,
+      cells: report.cells.map((c) => ({
+        ...c,
+        lastRun: last.get(`${c.processor}@${c.window}`) ?? null,
+      })),
+    };
+    out.write(redact(json ? `${JSON.stringify(withRuns, null, 2)}\n` : formatReport(plan, report)));
     return statusExitCode(report);
   } finally {
     await warehouse.close().catch(() => undefined);

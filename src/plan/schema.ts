@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { estimateSchema, notifySchema, retrySchema } from './unattended-schema.js';
 
 /** A calendar date written YYYY-MM-DD that exists (2022-02-30 is rejected). */
 const isoDate = z
@@ -142,6 +143,10 @@ export const processorSchema = z
       .object({ sql: z.string().min(1) })
       .strict()
       .optional(),
+    /** Retries of this processor's runs; overrides settings.retry. */
+    retry: retrySchema.optional(),
+    /** Seconds per date before a run has measured this processor (plan ETA). */
+    estimate: estimateSchema.optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -215,6 +220,10 @@ export const settingsSchema = z
     /** Coverage % at which an upstream cell counts as complete (a processor may override). */
     readyThreshold: z.number().min(0).max(100).default(100),
     coverage: coverageSettingsSchema.prefault({}),
+    /** Automatic retries of failed runs (default: none). */
+    retry: retrySchema.optional(),
+    /** Bell, desktop notification and a command on failures, finished runs, a complete plan. */
+    notify: notifySchema.optional(),
   })
   .strict();
 

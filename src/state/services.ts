@@ -1,5 +1,6 @@
 import type { RunMode, RunPreview, RunScope } from './run-slice.js';
 import type { TaskId } from '../plan/types.js';
+import type { RunKind } from './run-history.js';
 
 export type StartOptions = {
   /** Argv of each run, one after the other (fill gaps by ranges); default: the whole window. */
@@ -8,6 +9,8 @@ export type StartOptions = {
   dates?: string[];
   /** Written to the log before the run, e.g. an operator's override of a blocked dependency. */
   note?: string;
+  /** What kind of run this is, for the run history. @default 'window' */
+  kind?: RunKind;
 };
 
 /** What the UI may ask of the supervisor; the runner implements it outside React. */

@@ -11,12 +11,15 @@ import { createCoverageSlice } from './coverage-slice.js';
 import { createUiSlice } from './ui-slice.js';
 import type { ChecksSlice } from './checks-slice.js';
 import { createChecksSlice } from './checks-slice.js';
+import type { HistorySlice } from './history-slice.js';
+import { createHistorySlice } from './history-slice.js';
 
 export type AppState = TasksSlice &
   UiSlice &
   CoverageSlice &
   ChecksSlice &
-  RunSlice & { plan: Plan };
+  RunSlice &
+  HistorySlice & { plan: Plan };
 export type AppStore = StoreApi<AppState>;
 
 /** One store per console (and per test): no module singleton. */
@@ -28,6 +31,7 @@ export const createAppStore = (plan: Plan): AppStore =>
     ...createCoverageSlice(trackedTaskIds(plan))(...args),
     ...createChecksSlice(plan.checks)(...args),
     ...createRunSlice(...args),
+    ...createHistorySlice(...args),
   }));
 
 /** Tasks whose processor declares where its output lands: the cells of the coverage tracker. */

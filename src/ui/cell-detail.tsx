@@ -9,6 +9,8 @@ import {
   runAndDataDisagree,
 } from '../state/coverage-state.js';
 import type { TaskRuntime } from '../state/tasks-slice.js';
+import type { RunRecord } from '../state/run-history.js';
+import { runsSummary } from '../state/run-history.js';
 import { fitWidth, wrapText } from './format.js';
 import { Line } from './line.js';
 import { clockTime } from './coverage-text.js';
@@ -23,6 +25,7 @@ export const cellDetailLines = (
   task: TaskRuntime | undefined,
   width: number,
   paint: Paint,
+  runs: readonly RunRecord[] = [],
 ): string[] => {
   const state = cellState(cell);
   const lines = [paint.bold(title)];
@@ -73,6 +76,7 @@ export const cellDetailLines = (
   if (thin.length > 0) {
     lines.push(...wrapText(`thin (${thin.length}, too few rows): ${thinText(thin)}`, width));
   }
+  if (runs.length > 0) lines.push(paint.muted(runsSummary(runs)));
   return lines;
 };
 
@@ -82,9 +86,10 @@ export const CellDetail = ({ width, height }: { width: number; height: number })
   const taskId = useAppState((s) => s.selectedTaskId);
   const cell = useAppState((s) => (s.selectedTaskId ? s.coverage[s.selectedTaskId] : undefined));
   const task = useAppState((s) => (s.selectedTaskId ? s.tasks[s.selectedTaskId] : undefined));
+  const runs = useAppState((s) => (s.selectedTaskId ? s.history[s.selectedTaskId] : undefined));
   const window = useAppState((s) => s.plan.windows.find((w) => w.id === taskId?.split('@')[1]));
   const title = `${theme.rule}${theme.rule} coverage · ${taskId?.replace('@', ' ') ?? ''}${window ? ` (${window.start}..${window.end})` : ''} `;
-  const lines = cellDetailLines(title, cell, task, width, paint).slice(0, height);
+  const lines = cellDetailLines(title, cell, task, width, paint, runs).slice(0, height);
   return (
     <Box flexDirection="column" height={height}>
       {lines.map((text, index) => (

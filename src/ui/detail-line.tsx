@@ -2,6 +2,7 @@ import { Box } from 'ink';
 import path from 'node:path';
 import { failureCount } from '../state/progress.js';
 import { paceOf } from '../state/derive.js';
+import { runsSummary } from '../state/run-history.js';
 import { pendingReason } from './pending-label.js';
 import { isActive } from '../state/task-status.js';
 import { fitWidth } from './format.js';
@@ -15,6 +16,7 @@ export const DetailLine = ({ width }: { width: number }) => {
   const runtime = useAppState((s) => (s.selectedTaskId ? s.tasks[s.selectedTaskId] : undefined));
   const stateDir = useAppState((s) => s.plan.stateDir);
   const pending = useAppState((s) => (s.selectedTaskId ? pendingReason(s, s.selectedTaskId) : ''));
+  const runs = useAppState((s) => (s.selectedTaskId ? s.history[s.selectedTaskId] : undefined));
   if (!taskId || !runtime) return <Box height={1} />;
   const parts: string[] = [paint.bold(taskId)];
   if (pending) parts.push(paint.notice('warn', pending));
@@ -39,6 +41,7 @@ export const DetailLine = ({ width }: { width: number }) => {
   }
   if (runtime.progress.reportedEta)
     parts.push(paint.muted(`script ETA ${runtime.progress.reportedEta}`));
+  if (runs && runs.length > 0) parts.push(paint.muted(runsSummary(runs)));
   if (runtime.logFile)
     parts.push(paint.muted(`log ${path.relative(path.dirname(stateDir), runtime.logFile)}`));
   return (

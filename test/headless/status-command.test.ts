@@ -88,6 +88,8 @@ describe('status', () => {
         missing: ['2022-04-17', '2022-04-19'],
         missingRanges: [{ start: '2022-04-17', end: '2022-04-19', count: 2 }],
         thin: [],
+        // never run: no record in the run history
+        lastRun: null,
       },
     ]);
   });

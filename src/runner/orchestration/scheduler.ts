@@ -6,6 +6,7 @@ import { readinessOf } from '../../state/readiness.js';
 import { isFresh, staleCells } from '../../state/coverage-state.js';
 import { isActive, isFinished } from '../../state/task-status.js';
 import { planRun, recheckStep } from './run-planner.js';
+import type { RunKind } from '../../state/run-history.js';
 
 /** What the scheduler asks of the coverage tracker: fresh answers for these cells. */
 export type CoverageRefresher = { refresh: (taskIds: readonly TaskId[]) => unknown };
@@ -113,6 +114,7 @@ export const createScheduler = ({
       runs: checked?.runs,
       dates: checked?.dates,
       note: `run (${mode}): ${checked?.detail ?? ''}`,
+      kind: runKindOf(plan, taskId, mode),
     });
   };
 
@@ -249,4 +251,11 @@ export const createScheduler = ({
     isRunning: () => store.getState().run !== undefined,
     dispose: unsubscribe,
   };
+};
+
+/** The run history's kind of a step's run: whole window, gaps as ranges, or gaps as a list. */
+const runKindOf = (plan: Plan, taskId: TaskId, mode: RunMode): RunKind => {
+  if (mode !== 'gaps') return 'window';
+  const processor = plan.processors.find((p) => `${p.id}@` === taskId.slice(0, p.id.length + 1));
+  return processor?.fillGaps?.by === 'dates' ? 'dates' : 'gaps';
 };
