@@ -9,6 +9,7 @@ import type { CheckReport, CoverageReport } from './coverage-report.js';
 import { thinText } from '../state/coverage-judge.js';
 import { rangeText } from '../state/checks-slice.js';
 import { lastRuns, readHistory } from '../runner/session/history.js';
+import { etaText, planEta } from '../state/plan-eta.js';
 
 /**
  * `backfill-console status`: the coverage matrix without the TUI, for scripts and cron.
@@ -41,15 +42,26 @@ export const runStatus = async (
     );
     // Error texts can quote connection strings or tokens: nothing secret leaves in the output.
     const redact = planRedactor(plan);
-    const last = lastRuns(readHistory(plan.stateDir).records);
+    const records = readHistory(plan.stateDir).records;
+    const last = lastRuns(records);
+    store.getState().historyLoaded(records);
+    // The same estimate as the console's header, from coverage and the run history.
+    const eta = planEta({ ...store.getState(), now: Date.now() });
     const withRuns = {
       ...report,
+      eta: { ...eta, text: etaText(eta) },
       cells: report.cells.map((c) => ({
         ...c,
         lastRun: last.get(`${c.processor}@${c.window}`) ?? null,
       })),
     };
-    out.write(redact(json ? `${JSON.stringify(withRuns, null, 2)}\n` : formatReport(plan, report)));
+    out.write(
+      redact(
+        json
+          ? `${JSON.stringify(withRuns, null, 2)}\n`
+          : `${formatReport(plan, report)}${etaText(eta)}\n`,
+      ),
+    );
     return statusExitCode(report);
   } finally {
     await warehouse.close().catch(() => undefined);

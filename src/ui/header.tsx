@@ -3,6 +3,8 @@ import { statusCounts } from '../state/derive.js';
 import { CellState, cellState } from '../state/coverage-state.js';
 import { TaskStatus } from '../state/task-status.js';
 import { theme } from './theme.js';
+import { etaText, planEta } from '../state/plan-eta.js';
+import { useClock } from './use-clock.js';
 import { fitWidth } from './format.js';
 import { Line } from './line.js';
 import { useAppState, useServices } from './services-context.js';
@@ -27,6 +29,12 @@ export const Header = ({ width }: { width: number }) => {
     const complete = cells.filter((c) => cellState(c) === CellState.complete).length;
     return `${complete}/${cells.length} cells complete`;
   });
+  const active = counts.running + counts.starting + counts.stopping;
+  // The plan's ETA moves with the clock only while something runs.
+  const now = useClock(active > 0);
+  const eta = useAppState((s) =>
+    Object.keys(s.coverage).length === 0 ? '' : etaText(planEta({ ...s, now })),
+  );
   const part = (status: TaskStatus, count: number) =>
     count > 0
       ? paint.status(
@@ -34,7 +42,6 @@ export const Header = ({ width }: { width: number }) => {
           `${theme.status[status].symbol} ${count} ${theme.status[status].label}`,
         )
       : '';
-  const active = counts.running + counts.starting + counts.stopping;
   // Counts first: on a narrow terminal the plan name is what gets cut.
   const parts = [
     paint.bold('backfill-console'),
@@ -47,6 +54,7 @@ export const Header = ({ width }: { width: number }) => {
     part(TaskStatus.killed, counts.killed),
     runSummary ? paint.accent(runSummary) : '',
     coverageSummary ? paint.muted(coverageSummary) : '',
+    eta ? paint.accent(eta) : '',
     paint.muted(`${plan.tasks.length} tasks · ${plan.name ?? plan.file}`),
   ].filter(Boolean);
   return (

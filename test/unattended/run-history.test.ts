@@ -109,7 +109,10 @@ describe('run history of real runs', () => {
     const status = await cli(['status', '--plan', setup.file, '--json']);
     const report = JSON.parse(status.stdout) as {
       cells: { processor: string; lastRun: RunRecord | null }[];
+      eta: { kind: string; processors?: string[]; text: string };
     };
+    // alpha's pace is known from its history; beta never ran and the plan gives no estimate.
+    expect(report.eta).toMatchObject({ kind: 'no-rate', processors: ['beta'] });
     const alpha = report.cells.find((c) => c.processor === 'alpha');
     expect(alpha?.lastRun?.attempt).toBe(2);
     expect(alpha?.lastRun?.kind).toBe('dates');
