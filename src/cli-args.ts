@@ -13,6 +13,10 @@ Usage
                                         the coverage matrix without the console: exit 0 when
                                         every cell is complete, 1 when not, 2 on a plan or
                                         warehouse error
+  backfill-console report [--plan FILE] [--out FILE]
+                                        the handoff report as Markdown: completion, ETA, the
+                                        tracker table, what runs, what failed and why, what
+                                        remains with the exact commands, how to resume
   backfill-console validate [--plan FILE] [--warehouse]
                                         check a plan and list its tasks, without running anything;
                                         --warehouse asks the warehouse about every query of the
@@ -26,6 +30,7 @@ Options
       --json        status: print the report as JSON (per cell: covered, expected, missing and
                     thin dates; checks)
       --warehouse   validate: ask the warehouse about every query of the plan
+      --out FILE    report: write the Markdown to FILE instead of stdout
       --only IDS    run: only these processors (comma-separated)
       --window IDS  run: only these windows (comma-separated)
       --fill-gaps   run: only the dates coverage lacks, as ranges or date lists
@@ -48,6 +53,7 @@ export type CliArgs =
   | { command: 'validate'; plan: string; warehouse: boolean }
   | { command: 'schema' }
   | { command: 'status'; plan: string; json: boolean }
+  | { command: 'report'; plan: string; out?: string }
   | {
       command: 'run';
       plan: string;
@@ -75,6 +81,7 @@ export const parseCliArgs = (argv: readonly string[]): CliArgs => {
         rerun: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         warehouse: { type: 'boolean' },
+        out: { type: 'string' },
       },
     });
     if (values.help) return { command: 'help' };
@@ -86,6 +93,10 @@ export const parseCliArgs = (argv: readonly string[]): CliArgs => {
       return { command: 'error', message: '--warehouse goes with the validate command' };
     }
     if (command === 'status') return { command, plan, json: values.json ?? false };
+    if (command === 'report' && values.json === undefined)
+      return { command, plan, ...(values.out !== undefined ? { out: values.out } : {}) };
+    if (values.out !== undefined)
+      return { command: 'error', message: '--out goes with the report command' };
     const list = (value: string | undefined) =>
       value === undefined
         ? undefined
@@ -115,7 +126,7 @@ export const parseCliArgs = (argv: readonly string[]): CliArgs => {
     if (command !== 'console') {
       return {
         command: 'error',
-        message: `unknown command: ${command} (commands: run, status, validate, schema)`,
+        message: `unknown command: ${command} (commands: run, status, report, validate, schema)`,
       };
     }
     return { command, plan };

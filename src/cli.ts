@@ -55,6 +55,12 @@ const main = async (): Promise<number> => {
       const { runStatus } = await import('./headless/status-command.js');
       return runStatus(plan, args.json, process.stdout);
     }
+    case 'report': {
+      const plan = await loadOrExit(args.plan);
+      // Loaded only when asked for; it imports no UI code.
+      const { runReport } = await import('./headless/report-command.js');
+      return runReport(plan, args.out, process.stdout);
+    }
     case 'run': {
       const plan = await loadOrExit(args.plan);
       // A typo in an id must not read as "nothing to do, all fine".

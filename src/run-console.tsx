@@ -1,4 +1,5 @@
 import { mkdirSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { render } from 'ink';
 import type { Plan } from './plan/index.js';
 import { createAppStore } from './state/store.js';
@@ -8,6 +9,7 @@ import { createCoveragePoller } from './runner/coverage/coverage-poller.js';
 import { openPlanWarehouse } from './runner/coverage/open-plan-warehouse.js';
 import { keepJournal } from './runner/session/journal-keeper.js';
 import { keepHistory } from './runner/session/history-keeper.js';
+import { buildHandoff, writeHandoffFile } from './runner/session/handoff-writer.js';
 import { restoreSession } from './runner/session/restore-session.js';
 import { acquireStateLock } from './runner/session/state-lock.js';
 import { createScheduler } from './runner/orchestration/scheduler.js';
@@ -67,6 +69,22 @@ export const runConsole = async (plan: Plan): Promise<number> => {
       ? { refreshAll: () => void poller.refreshAll(), description: warehouse.description }
       : undefined;
   const scheduler = createScheduler({ plan, store, control: supervisor, coverage: poller });
+  const writeHandoff = () => {
+    store.getState().noticeShown('writing the handoff report (asking the warehouse first)…');
+    buildHandoff(store, scheduler, warehouse?.description, redact)
+      .then((markdown) => {
+        const file = writeHandoffFile(plan, markdown);
+        store
+          .getState()
+          .noticeShown(`handoff report written to ${path.relative(process.cwd(), file) || file}`);
+      })
+      .catch((error: unknown) =>
+        store
+          .getState()
+          .noticeShown(`cannot write the handoff report: ${(error as Error).message}`, 'error'),
+      );
+  };
+  const runs = { ...scheduler, writeHandoff };
   for (const message of restoreSession(plan, store, logBook, supervisor))
     store.getState().noticeShown(message, 'info');
   const stopJournal = keepJournal(plan.stateDir, store, redact);
@@ -135,7 +153,7 @@ export const runConsole = async (plan: Plan): Promise<number> => {
       logBook={logBook}
       control={supervisor}
       coverage={coverage}
-      runs={scheduler}
+      runs={runs}
       paint={paint}
       screen={screen}
       onError={(error) => crash(error)}

@@ -42,7 +42,7 @@ describe('the README keeps up with the code', () => {
   });
 
   it('shows every command of --help', () => {
-    for (const command of ['status', 'validate', '--plan', '--json']) {
+    for (const command of ['status', 'validate', 'report', '--plan', '--json', '--out']) {
       expect(usage).toContain(command);
       expect(readme).toContain(command);
     }

@@ -47,4 +47,9 @@ export type RunControl = {
   /** Pauses or resumes launching; running tasks are not touched. */
   togglePause: () => void;
   isRunning: () => boolean;
+  /**
+   * Writes the handoff report to `.backfill/reports/` and says where (a notice). Absent where
+   * nothing can write one (tests, headless).
+   */
+  writeHandoff?: () => void;
 };

@@ -142,6 +142,10 @@ export const runAction = (action: ActionId, ctx: UiContext): void => {
       return state.noticeShown(`refreshing coverage from ${ctx.coverage.description}`);
     case ActionId.start:
       return selected(ctx, (taskId) => startOrAsk(ctx, taskId));
+    case ActionId.writeHandoff:
+      if (!ctx.runs?.writeHandoff)
+        return state.noticeShown('no handoff report here: the console writes them', 'warn');
+      return ctx.runs.writeHandoff();
     case ActionId.runAll:
       return showPreview(ctx, 'all');
     case ActionId.runEverything:

@@ -16,6 +16,7 @@ export const ActionId = {
   fillGapsAll: 'fill-gaps-all',
   fillGapsTask: 'fill-gaps-task',
   togglePause: 'toggle-pause',
+  writeHandoff: 'write-handoff',
   previewScrollDown: 'preview-scroll-down',
   previewScrollUp: 'preview-scroll-up',
   focusNext: 'focus-next',
@@ -167,6 +168,16 @@ export const keymap: readonly KeyBinding[] = [
     group: 'Plan',
     mode: 'normal',
     footer: 'pause',
+  },
+  {
+    action: ActionId.writeHandoff,
+    keys: ['H'],
+    label: 'H',
+    description:
+      'Write the handoff report (Markdown: tracker, failures, what remains) to .backfill/reports/',
+    group: 'Plan',
+    mode: 'normal',
+    footer: 'handoff',
   },
   {
     action: ActionId.confirmYes,
