@@ -10,6 +10,7 @@ import { openPlanWarehouse } from './runner/coverage/open-plan-warehouse.js';
 import { keepJournal } from './runner/session/journal-keeper.js';
 import { keepHistory } from './runner/session/history-keeper.js';
 import { buildHandoff, writeHandoffFile } from './runner/session/handoff-writer.js';
+import { createNotifier } from './runner/notify/notifier.js';
 import { restoreSession } from './runner/session/restore-session.js';
 import { acquireStateLock } from './runner/session/state-lock.js';
 import { createScheduler } from './runner/orchestration/scheduler.js';
@@ -69,6 +70,8 @@ export const runConsole = async (plan: Plan): Promise<number> => {
       ? { refreshAll: () => void poller.refreshAll(), description: warehouse.description }
       : undefined;
   const scheduler = createScheduler({ plan, store, control: supervisor, coverage: poller });
+  // The bell and OSC sequences move no cursor: written between frames, they leave the screen alone.
+  const notifier = createNotifier({ plan, store, terminal: process.stdout, redact });
   const writeHandoff = () => {
     store.getState().noticeShown('writing the handoff report (asking the warehouse first)…');
     buildHandoff(store, scheduler, warehouse?.description, redact)
@@ -112,6 +115,7 @@ export const runConsole = async (plan: Plan): Promise<number> => {
       poller?.dispose();
       stopJournal();
       history.dispose();
+      notifier.dispose();
       lock.release();
       await warehouse?.close().catch(() => undefined);
       if (terminalGone) {

@@ -12,6 +12,7 @@ import { createCoveragePoller } from '../runner/coverage/coverage-poller.js';
 import { openPlanWarehouse } from '../runner/coverage/open-plan-warehouse.js';
 import { keepJournal } from '../runner/session/journal-keeper.js';
 import { keepHistory } from '../runner/session/history-keeper.js';
+import { createNotifier } from '../runner/notify/notifier.js';
 import { acquireStateLock } from '../runner/session/state-lock.js';
 import { coverageReport } from './coverage-report.js';
 import { planRedactor } from '../runner/logs/redaction.js';
@@ -66,7 +67,24 @@ export const runHeadless = async (
     for (const message of restoreSession(plan, store, logBook, supervisor)) write(message);
   }
   const stopJournal = options.dryRun ? () => undefined : keepJournal(plan.stateDir, store, redact);
+  const notifier = options.dryRun
+    ? undefined
+    : createNotifier({
+        plan,
+        store,
+        terminal: (out as { isTTY?: boolean }).isTTY ? out : undefined,
+        redact,
+      });
+  // A notify command's trouble is printed, as the console shows it as a notice.
+  const stopNotices = store.subscribe((state, before) => {
+    if (state.notice && state.notice !== before.notice && state.notice.text.startsWith('notify'))
+      write(state.notice.text);
+  });
   const cleanUp = async () => {
+    // The last run-finished command gets its time (bounded by its timeout) before we exit.
+    await notifier?.settled();
+    notifier?.dispose();
+    stopNotices();
     scheduler.dispose();
     supervisor.dispose();
     poller?.dispose();
