@@ -11,6 +11,7 @@ import { keepJournal } from './runner/session/journal-keeper.js';
 import { keepHistory } from './runner/session/history-keeper.js';
 import { buildHandoff, writeHandoffFile } from './runner/session/handoff-writer.js';
 import { createNotifier } from './runner/notify/notifier.js';
+import { createRetrier } from './runner/orchestration/retries.js';
 import { restoreSession } from './runner/session/restore-session.js';
 import { acquireStateLock } from './runner/session/state-lock.js';
 import { createScheduler } from './runner/orchestration/scheduler.js';
@@ -56,7 +57,7 @@ export const runConsole = async (plan: Plan): Promise<number> => {
   const poller = warehouse ? createCoveragePoller({ plan, store, warehouse }) : undefined;
   const redact = planRedactor(plan);
   const history = keepHistory(plan, store, redact);
-  const supervisor = history.track(
+  const tracked = history.track(
     createSupervisor({
       plan,
       store,
@@ -65,6 +66,9 @@ export const runConsole = async (plan: Plan): Promise<number> => {
       redact,
     }),
   );
+  const retrier = createRetrier({ plan, store, control: tracked, coverage: poller });
+  // x, X, r and a start by hand cancel a task's pending retry.
+  const supervisor = retrier.track(tracked);
   const coverage =
     warehouse && poller
       ? { refreshAll: () => void poller.refreshAll(), description: warehouse.description }
@@ -116,6 +120,7 @@ export const runConsole = async (plan: Plan): Promise<number> => {
       stopJournal();
       history.dispose();
       notifier.dispose();
+      retrier.dispose();
       lock.release();
       await warehouse?.close().catch(() => undefined);
       if (terminalGone) {

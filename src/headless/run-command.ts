@@ -13,6 +13,7 @@ import { openPlanWarehouse } from '../runner/coverage/open-plan-warehouse.js';
 import { keepJournal } from '../runner/session/journal-keeper.js';
 import { keepHistory } from '../runner/session/history-keeper.js';
 import { createNotifier } from '../runner/notify/notifier.js';
+import { createRetrier } from '../runner/orchestration/retries.js';
 import { acquireStateLock } from '../runner/session/state-lock.js';
 import { coverageReport } from './coverage-report.js';
 import { planRedactor } from '../runner/logs/redaction.js';
@@ -59,7 +60,11 @@ export const runHeadless = async (
     onTaskEnded: (id) => void poller?.refresh([id]),
     redact,
   });
-  const supervisor = history ? history.track(created) : created;
+  const tracked = history ? history.track(created) : created;
+  const retrier = options.dryRun
+    ? undefined
+    : createRetrier({ plan, store, control: tracked, coverage: poller });
+  const supervisor = retrier ? retrier.track(tracked) : tracked;
   const scheduler = createScheduler({ plan, store, control: supervisor, coverage: poller });
   // What earlier consoles and runs left: attempts go on counting, tasks still running are
   // followed (never started twice), and the journal keeps every task's last run.
@@ -85,6 +90,7 @@ export const runHeadless = async (
     await notifier?.settled();
     notifier?.dispose();
     stopNotices();
+    retrier?.dispose();
     scheduler.dispose();
     supervisor.dispose();
     poller?.dispose();

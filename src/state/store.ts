@@ -13,13 +13,16 @@ import type { ChecksSlice } from './checks-slice.js';
 import { createChecksSlice } from './checks-slice.js';
 import type { HistorySlice } from './history-slice.js';
 import { createHistorySlice } from './history-slice.js';
+import type { RetrySlice } from './retry-slice.js';
+import { createRetrySlice } from './retry-slice.js';
 
 export type AppState = TasksSlice &
   UiSlice &
   CoverageSlice &
   ChecksSlice &
   RunSlice &
-  HistorySlice & { plan: Plan };
+  HistorySlice &
+  RetrySlice & { plan: Plan };
 export type AppStore = StoreApi<AppState>;
 
 /** One store per console (and per test): no module singleton. */
@@ -32,6 +35,7 @@ export const createAppStore = (plan: Plan): AppStore =>
     ...createChecksSlice(plan.checks)(...args),
     ...createRunSlice(...args),
     ...createHistorySlice(...args),
+    ...createRetrySlice(...args),
   }));
 
 /** Tasks whose processor declares where its output lands: the cells of the coverage tracker. */

@@ -8,6 +8,7 @@ import { useAppState, useServices } from './services-context.js';
 import { headingText, tableColumns, taskRowText } from './task-columns.js';
 import type { Columns } from './task-columns.js';
 import { useClock } from './use-clock.js';
+import { retryLabel } from '../state/retry-slice.js';
 import { pendingLabel } from './pending-label.js';
 
 type Props = { width: number; height: number; focused: boolean };
@@ -17,9 +18,12 @@ export const TaskTable = ({ width, height, focused }: Props) => {
   const { paint } = useServices();
   const plan = useAppState((s) => s.plan);
   const selectedTaskId = useAppState((s) => s.selectedTaskId);
+  // Pending retries count down too.
   const anyActive = useAppState((s) => {
     const counts = statusCounts(s.tasks);
-    return counts.running + counts.starting + counts.stopping > 0;
+    return (
+      counts.running + counts.starting + counts.stopping > 0 || Object.keys(s.retries).length > 0
+    );
   });
   // One clock for all rows, so elapsed times and countdowns move in one frame a second.
   const now = useClock(anyActive);
@@ -69,7 +73,7 @@ const TaskRow = memo(function TaskRow({ task, columns, width, selected, focused,
   const { paint } = useServices();
   const runtime = useAppState((s) => s.tasks[task.id]);
   const cell = useAppState((s) => s.coverage[task.id]);
-  const pending = useAppState((s) => pendingLabel(s, task.id));
+  const pending = useAppState((s) => retryLabel(s, task.id, now) || pendingLabel(s, task.id));
   if (!runtime) return null;
   const text = fitWidth(
     taskRowText(task, runtime, columns, now, paint, selected, cell, pending),

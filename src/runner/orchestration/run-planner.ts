@@ -91,7 +91,7 @@ const decide = (
 };
 
 /** The runs that fill exactly `missing` (sorted dates of the window), as the processor takes them. */
-const gapRuns = (
+export const gapRuns = (
   processor: Processor,
   window: Window,
   cell: Cell,

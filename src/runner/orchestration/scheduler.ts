@@ -129,7 +129,13 @@ export const createScheduler = ({
       // Launched steps that ended are done.
       for (const step of run.steps) {
         const task = state.tasks[step.taskId];
-        if (step.state === 'launched' && task && isFinished(task.status)) {
+        // A pending automatic retry keeps the step going: its task will run again.
+        if (
+          step.state === 'launched' &&
+          task &&
+          isFinished(task.status) &&
+          !state.retries[step.taskId]
+        ) {
           state.runStepChanged(step.taskId, 'done', task.status);
         }
       }
@@ -145,6 +151,13 @@ export const createScheduler = ({
       if (step.state !== 'queued' && step.state !== 'held') continue;
       if (step.state === 'held' && step.reason?.startsWith('not launched')) continue;
       const current = store.getState();
+      // Nothing downstream launches while an upstream's retry is pending.
+      const retrying = upstreamsOf(step.taskId).find((id) => current.retries[id]);
+      if (retrying) {
+        const reason = `waiting for the retry of ${retrying}`;
+        if (step.reason !== reason) current.runStepChanged(step.taskId, 'held', reason);
+        continue;
+      }
       const readiness = readinessOf(current, step.taskId);
       if (!readiness.ready) {
         // An upstream judged from a stale answer is asked again, not trusted.
@@ -202,7 +215,8 @@ export const createScheduler = ({
     if (
       state.tasks !== previous.tasks ||
       state.coverage !== previous.coverage ||
-      state.run !== previous.run
+      state.run !== previous.run ||
+      state.retries !== previous.retries
     ) {
       queueMicrotask(pump);
     }
