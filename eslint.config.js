@@ -19,7 +19,7 @@ const boundary = (files, forbidden) => ({
  * The runner's parts import one way (docs/architecture.md draws the arrows):
  *   tasks → executor, session, coordinator, logs, process
  *   executor → process;  session → logs, process;  coordinator → logs, process
- *   orchestration, coverage, logs, process → none of the other parts
+ *   orchestration, coverage, logs, process, notify → none of the other parts
  * Each part's entry repeats the runner's top-level rule: a later flat-config entry replaces
  * the options of an earlier one for the same rule instead of adding to them.
  */
@@ -32,6 +32,7 @@ const runnerParts = [
   'coverage',
   'logs',
   'process',
+  'notify',
 ];
 const runnerMayImport = {
   tasks: ['executor', 'session', 'coordinator', 'logs', 'process'],
@@ -42,6 +43,7 @@ const runnerMayImport = {
   coverage: [],
   logs: [],
   process: [],
+  notify: [],
 };
 const runnerPart = (part) => ({
   files: [`src/runner/${part}/**`],

@@ -44,7 +44,7 @@ Exit codes
 
 Keys in the console: press ? for the full list.
   ↑/↓ or j/k select · ⏎/s start · x stop · X kill · r restart · Tab focus · v split view
-  PgUp/PgDn/Home/End scroll · f follow · / search (n/N) · q quit
+  PgUp/PgDn/Home/End scroll · f follow · / search (n/N) · H handoff report · q quit
 
 Docs: README.md (plan file reference) · docs/architecture.md`;
 
