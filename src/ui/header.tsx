@@ -31,7 +31,9 @@ export const Header = ({ width }: { width: number }) => {
   });
   const active = counts.running + counts.starting + counts.stopping;
   // The plan's ETA moves with the clock only while something runs.
-  const now = useClock(active > 0);
+  const clock = useClock(active > 0);
+  // Idle, the clock stops: the ETA is then "if it started now", from this render's time.
+  const now = active > 0 ? clock : Date.now();
   const eta = useAppState((s) =>
     Object.keys(s.coverage).length === 0 ? '' : etaText(planEta({ ...s, now })),
   );

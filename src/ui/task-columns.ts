@@ -31,7 +31,8 @@ export const tableColumns = (width: number): Columns => {
   const narrow = width < 100;
   const fixed = {
     window: narrow ? 8 : 9,
-    status: narrow ? 13 : 15,
+    // Wide enough for "retry 2/3 in 45s" where the screen allows.
+    status: narrow ? 13 : 17,
     // Coverage matters more than the bar on a narrow screen: the bar goes first.
     bar: wide ? 14 : narrow ? 0 : 9,
     count: narrow ? 7 : 8,
