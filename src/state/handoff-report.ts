@@ -46,7 +46,9 @@ const row = (cells: readonly string[]): string => `| ${cells.map(cellText).join(
 
 const trackerCell = (task: TaskRuntime | undefined, cell: CoverageCell | undefined): string => {
   const state = cellState(cell);
-  const counts = cell?.expected !== undefined ? ` ${cell.covered ?? 0}/${cell.expected}` : '';
+  const thin = cell?.thin?.length ? ` (${cell.thin.length} thin)` : '';
+  const counts =
+    cell?.expected !== undefined ? ` ${cell.covered ?? 0}/${cell.expected}${thin}` : '';
   if (task && isActive(task.status)) return `${trackerMark.running}${counts}`;
   if (state === CellState.complete) return `${trackerMark.complete}${counts}`;
   if (state === CellState.error) return `${trackerMark.failed} query error`;

@@ -1,6 +1,7 @@
 import type { Plan, TaskId } from '../plan/types.js';
 import type { CoverageCell } from './coverage-slice.js';
 import { CellState, cellState } from './coverage-state.js';
+import { datesToFill } from './coverage-judge.js';
 import { datesDone, paceOf, processorsInOrder } from './derive.js';
 import type { RunRecord } from './run-history.js';
 import { historyRate } from './run-history.js';
@@ -55,7 +56,8 @@ const remainingOf = (
     return task?.status === TaskStatus.succeeded ? 0 : daysIn(window.start, window.end);
   }
   if (state === CellState.unknown || state === CellState.counted) return undefined;
-  return cell?.missing.length ?? 0;
+  // Missing and thin dates alike are run again.
+  return cell ? datesToFill(cell).length : 0;
 };
 
 /** A processor's pace: this console's runs first (running ones before ended), then history, then the plan. */

@@ -134,8 +134,12 @@ export const createRetrier = ({ plan, store, control, coverage }: RetrierOptions
         if (!cell.refreshing) coverage?.refresh([taskId]);
         return;
       }
-      const missing = cell && cell.expected !== undefined ? new Set(cell.missing) : undefined;
-      const dates = missing ? retry.dates.filter((d) => missing.has(d)) : retry.dates;
+      // Thin dates (too few rows) still need the run, like missing ones.
+      const toFill =
+        cell && cell.expected !== undefined
+          ? new Set([...cell.missing, ...(cell.thin ?? []).map((t) => t.date)])
+          : undefined;
+      const dates = toFill ? retry.dates.filter((d) => toFill.has(d)) : retry.dates;
       if (dates.length === 0) {
         cancel(taskId);
         state.noticeShown(`${taskId}: retry dropped, its failed dates are in the warehouse now`);
@@ -152,9 +156,14 @@ export const createRetrier = ({ plan, store, control, coverage }: RetrierOptions
               runs: gapRuns(
                 processor,
                 window,
-                cell?.expectedDates.length
-                  ? cell.expectedDates
-                  : everyDay(window.start, window.end),
+                {
+                  missing: [],
+                  refreshing: false,
+                  ...cell,
+                  expectedDates: cell?.expectedDates.length
+                    ? cell.expectedDates
+                    : everyDay(window.start, window.end),
+                },
                 dates,
               ).runs,
             };
