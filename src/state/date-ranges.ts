@@ -45,3 +45,16 @@ const shorten = (date: string, reference: string): string => {
   if (date.slice(0, 4) !== reference.slice(0, 4)) return date;
   return date.slice(5);
 };
+
+/** Every calendar day from start to end, inclusive, as YYYY-MM-DD. */
+export const everyDay = (start: string, end: string): string[] => {
+  const days: string[] = [];
+  for (
+    let day = new Date(`${start}T00:00:00Z`);
+    day.toISOString().slice(0, 10) <= end;
+    day.setUTCDate(day.getUTCDate() + 1)
+  ) {
+    days.push(day.toISOString().slice(0, 10));
+  }
+  return days;
+};

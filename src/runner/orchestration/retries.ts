@@ -8,6 +8,7 @@ import { isActive, isFinished, TaskStatus } from '../../state/task-status.js';
 import { datesFailed } from '../../state/tasks-slice.js';
 import { gapRuns } from './run-planner.js';
 import type { CoverageRefresher } from './scheduler.js';
+import { everyDay } from '../../state/date-ranges.js';
 
 export type RetrierOptions = {
   plan: Plan;
@@ -32,17 +33,6 @@ export const retryPolicyOf = (plan: Plan, processorId: string): RetrySettings | 
 /** Wait before retry `n` (1-based): the delay, times the backoff for each retry before it. */
 export const retryDelayMs = (policy: RetrySettings, n: number): number =>
   Math.round(policy.delaySeconds * 1000 * policy.backoff ** (n - 1));
-
-const everyDay = (start: string, end: string): string[] => {
-  const days: string[] = [];
-  for (
-    let day = new Date(`${start}T00:00:00Z`);
-    day.toISOString().slice(0, 10) <= end;
-    day.setUTCDate(day.getUTCDate() + 1)
-  )
-    days.push(day.toISOString().slice(0, 10));
-  return days;
-};
 
 /**
  * Retries failed runs on their own: a non-zero exit runs the task again whole, an exit 0 with

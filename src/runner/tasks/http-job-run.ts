@@ -3,6 +3,7 @@ import type { TaskId, Window } from '../../plan/types.js';
 import type { AppStore } from '../../state/store.js';
 import type { HttpJobConfig } from '../coordinator/job.js';
 import { httpJobEntry, writeHttpJobSpec } from '../coordinator/http-job-spec.js';
+import { everyDay } from '../../state/date-ranges.js';
 
 /**
  * The argv of a coordinator job process: Node, the entry shipped in the package, and a spec
@@ -21,17 +22,4 @@ export const httpJobArgv = (logFile: string, config: HttpJobConfig, dates: strin
 export const datesOf = (store: AppStore, taskId: TaskId, window: Window): string[] => {
   const expected = store.getState().coverage[taskId]?.expectedDates ?? [];
   return expected.length > 0 ? [...expected] : everyDay(window.start, window.end);
-};
-
-/** Every calendar day from start to end, inclusive. */
-const everyDay = (start: string, end: string): string[] => {
-  const days: string[] = [];
-  for (
-    let day = new Date(`${start}T00:00:00Z`);
-    day.toISOString().slice(0, 10) <= end;
-    day.setUTCDate(day.getUTCDate() + 1)
-  ) {
-    days.push(day.toISOString().slice(0, 10));
-  }
-  return days;
 };
