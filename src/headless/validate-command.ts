@@ -10,6 +10,7 @@ import { isMissingTable, openWarehouse } from '../warehouse/warehouse.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { planQueries } from './plan-queries.js';
 import type { PlanQuery } from './plan-queries.js';
+import { planSpan } from '../plan/index.js';
 
 type QueryAnswer =
   | { state: 'ok'; bytes?: number }
@@ -59,13 +60,7 @@ const inspect = async (
   query: PlanQuery,
   timeoutMs: number,
 ): Promise<QueryAnswer> => {
-  const span = {
-    start: plan.windows.map((w) => w.start).sort()[0],
-    end: plan.windows
-      .map((w) => w.end)
-      .sort()
-      .at(-1),
-  };
+  const span = planSpan(plan);
   // SQLite only compiles the statement: the window changes nothing, so one is enough.
   const ranges = query.wholePlan || warehouse.kind === 'sqlite' ? [span] : plan.windows;
   let bytes: number | undefined;

@@ -38,3 +38,13 @@ export type Plan = Omit<ParsedPlan, 'processors'> & {
 
 export const taskIdOf = (processorId: string, windowId: string): TaskId =>
   `${processorId}@${windowId}`;
+
+/** The days from the first window's start to the last window's end: what a check spans. */
+export const planSpan = (plan: Pick<Plan, 'windows'>): { start: string; end: string } => ({
+  start: plan.windows.map((w) => w.start).sort()[0] ?? '',
+  end:
+    plan.windows
+      .map((w) => w.end)
+      .sort()
+      .at(-1) ?? '',
+});

@@ -8,6 +8,7 @@ import { isActive } from '../../state/task-status.js';
 import { isMissingTable } from '../../warehouse/warehouse.js';
 import type { Warehouse } from '../../warehouse/warehouse.js';
 import { createLimit } from './limit.js';
+import { planSpan } from '../../plan/index.js';
 
 export type CoveragePoller = {
   /** Re-queries every cell and runs the plan's checks; resolves when all have answered or failed. */
@@ -135,13 +136,7 @@ export const createCoveragePoller = ({
   };
 
   // Checks see the whole plan: @start/@end, where a check's SQL names them, span every window.
-  const span = {
-    start: plan.windows.map((w) => w.start).sort()[0],
-    end: plan.windows
-      .map((w) => w.end)
-      .sort()
-      .at(-1),
-  };
+  const span = planSpan(plan);
   let checksInFlight: Promise<void> | undefined;
   const runChecks = async () => {
     store.getState().checksRefreshStarted();
