@@ -48,4 +48,9 @@ export type Executor = {
   launch: (request: RunRequest, note: (text: string) => void) => LaunchResult;
   /** Follows a run a previous console started. */
   attach: (ref: RunRef, note: (text: string) => void) => Run;
+  /**
+   * The run last launched under `exitFile` as the run's own records tell it, whatever the
+   * journal says; undefined when they say nothing (it was never launched).
+   */
+  find: (exitFile: string) => { ref: RunRef; alive: boolean } | undefined;
 };

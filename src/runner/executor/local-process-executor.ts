@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isGroupAlive, terminateGroup } from '../process/process-group.js';
 import { isSameProcess } from '../process/proc-info.js';
 import { spawnCommand } from '../process/spawn-command.js';
+import { recordedRun } from '../process/run-files.js';
 import { exitFromWrapperCode } from '../process/task-wrapper.js';
 import type { Executor, Run, RunEnd, RunRef } from './executor.js';
 
@@ -80,5 +81,11 @@ export const createLocalProcessExecutor = (): Executor => ({
       }, attachedPollMs);
     });
     return groupRun(ref, ended, note, () => clearInterval(poll));
+  },
+  find: (exitFile) => {
+    const recorded = recordedRun(exitFile);
+    if (recorded.kind === 'none') return undefined;
+    const pidStart = recorded.kind === 'alive' ? recorded.pidStart : undefined;
+    return { ref: { pid: recorded.pid, pidStart, exitFile }, alive: recorded.kind === 'alive' };
   },
 });

@@ -1,7 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** Signals a whole process group; false when the group no longer exists. */
+/**
+ * Signals a whole process group; false when the group no longer exists. Group 0 would be the
+ * console's own and -1 every process it may signal: neither is ever a task's.
+ */
 export const signalGroup = (pgid: number, signal: NodeJS.Signals | 0): boolean => {
+  if (!Number.isInteger(pgid) || pgid <= 1) return false;
   try {
     process.kill(-pgid, signal);
     return true;

@@ -5,6 +5,8 @@ import { resolveCommand } from './resolve-command.js';
 import { appendFlags } from './append-file.js';
 import { processStartTime } from './proc-info.js';
 import { wrapperArgv } from './task-wrapper.js';
+import { pidFileOf } from './run-files.js';
+import { failpoint, withoutFailpoint } from './failpoint.js';
 
 export type SpawnedCommand =
   | { ok: true; child: ResultPromise; pid: number; pidStart: string | undefined }
@@ -32,11 +34,16 @@ export const spawnCommand = (
     };
   }
   const wrapped = wrapperArgv(resolved.file, args);
+  failpoint('launch:before-spawn');
   // execa's types admit only the literal descriptors 3-9; any open fd works at run time.
   const logFd = fd as 3;
   const child = execa(wrapped.file, wrapped.args, {
     cwd: options.cwd,
-    env: { ...options.env, BACKFILL_EXIT_FILE: options.exitFile },
+    env: {
+      ...withoutFailpoint(options.env),
+      BACKFILL_EXIT_FILE: options.exitFile,
+      BACKFILL_PID_FILE: pidFileOf(options.exitFile),
+    },
     extendEnv: false,
     // Own process group (and session): stop and kill reach grandchildren, and neither
     // Ctrl-C nor a closed terminal reaches the tasks.
@@ -49,6 +56,7 @@ export const spawnCommand = (
     buffer: false,
   });
   closeSync(fd); // the child holds its own copy
+  failpoint('launch:after-spawn');
   if (child.pid === undefined) {
     void child.catch(() => undefined);
     return { ok: false, reason: `could not spawn ${executable}` };

@@ -1,8 +1,10 @@
 /**
- * Every command runs under a fixed /bin/sh trampoline that records the exit status in a file.
- * The console may be gone when a task ends (it was quit with "leave running", crashed, or
- * lost its terminal); the next console reads the file to learn the real status. The argv is
- * passed as positional parameters ("$@"): no value from the plan is ever parsed by the shell.
+ * Every command runs under a fixed /bin/sh trampoline that records its own pid in a file as
+ * it starts and the exit status in another as it ends. The console may be gone when a task
+ * ends (it was quit with "leave running", crashed, or lost its terminal), or even die between
+ * spawning a run and writing the journal; the next console reads the files to find the run
+ * and learn its real status. The argv is passed as positional parameters ("$@"): no value
+ * from the plan is ever parsed by the shell.
  *
  * The trap is a no-op handler, not an ignore, so the processor keeps default signal handling
  * (handlers reset on exec); the shell itself survives SIGTERM to the group long enough to
@@ -10,6 +12,7 @@
  */
 const script = [
   "trap ':' TERM INT HUP",
+  'printf "%s\\n" "$$" > "$BACKFILL_PID_FILE.tmp" && mv -f "$BACKFILL_PID_FILE.tmp" "$BACKFILL_PID_FILE"',
   '"$@"',
   'code=$?',
   'printf "%s\\n" "$code" > "$BACKFILL_EXIT_FILE.tmp" && mv -f "$BACKFILL_EXIT_FILE.tmp" "$BACKFILL_EXIT_FILE"',

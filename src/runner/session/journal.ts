@@ -5,6 +5,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readdirSync,
   renameSync,
   unlinkSync,
   writeSync,
@@ -14,6 +15,7 @@ import type { TaskId } from '../../plan/types.js';
 import { z } from 'zod';
 import type { TaskRuntime } from '../../state/tasks-slice.js';
 import { TaskStatus } from '../../state/task-status.js';
+import { failpoint } from '../process/failpoint.js';
 
 const journalTaskSchema = z.looseObject({
   status: z.enum(Object.values(TaskStatus) as [string, ...string[]]),
@@ -76,6 +78,28 @@ export const readJournal = (stateDir: string): JournalRead => {
 };
 
 /**
+ * Temporaries of journal writes a killed console never renamed: the old journal stood, and
+ * they are worth nothing. Called while holding the state lock, so no other writer is mid-write.
+ */
+export const removeStaleJournalTemporaries = (stateDir: string): void => {
+  let names: string[];
+  try {
+    names = readdirSync(stateDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(`${journalName}.`) || !name.endsWith('.tmp')) continue;
+    if (name === `${journalName}.${process.pid}.tmp`) continue;
+    try {
+      unlinkSync(path.join(stateDir, name));
+    } catch {
+      // gone already
+    }
+  }
+};
+
+/**
  * Writes the journal atomically: a fresh file (O_EXCL, never through a symlink) that is
  * fsynced and renamed over the old one, so a crash leaves either the old or the new journal.
  */
@@ -103,5 +127,6 @@ export const writeJournal = (
   } finally {
     closeSync(fd);
   }
+  failpoint('journal:before-rename');
   renameSync(temporary, file);
 };

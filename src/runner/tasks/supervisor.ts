@@ -4,7 +4,7 @@ import type { LogBook } from '../../state/log-book.js';
 import type { StartOptions, TaskControl } from '../../state/services.js';
 import { noSecrets } from '../../state/redact.js';
 import type { Redact } from '../../state/redact.js';
-import type { Executor } from '../executor/executor.js';
+import type { Executor, RunRef } from '../executor/executor.js';
 import { createLocalProcessExecutor } from '../executor/local-process-executor.js';
 import type { JournalTask } from '../session/journal.js';
 import { createIngestTick } from './ingest-tick.js';
@@ -83,14 +83,20 @@ export const createSupervisor = ({
 
   const attach = (taskId: TaskId, journal: JournalTask) => {
     const processor = processorOf(plan, taskId);
-    if (!processor || !journal.logFile || !journal.pid || handles.has(taskId)) return;
+    if (!processor || !journal.logFile || handles.has(taskId)) return;
     const exitFile = journal.exitFile ?? `${journal.logFile}.exit`;
     const handle = newHandle(journal.logFile, exitFile, processor);
     handles.set(taskId, handle);
     store.getState().taskReattached(taskId, journal);
-    ctx.note(handle.logFile, `re-attached by a new console (pid ${process.pid})`);
-    const ref = { pid: journal.pid, pidStart: journal.pidStart, exitFile };
-    handle.run = executor.attach(ref, (text) => ctx.note(handle.logFile, text));
+    const note = (text: string) => ctx.note(handle.logFile, text);
+    const ref = runToFollow(executor, journal, exitFile);
+    note(
+      ref
+        ? `re-attached by a new console (pid ${process.pid})`
+        : `the last console ended before this run was launched (pid ${process.pid} looked)`,
+    );
+    // A run never launched has nothing to follow: it ends at once, with no exit status.
+    handle.run = executor.attach(ref ?? { pid: 0, pidStart: undefined, exitFile }, note);
     handle.exited = followRun(ctx, taskId, handle, handle.run);
     tick.ensureTicking();
   };
@@ -137,4 +143,20 @@ export const createSupervisor = ({
       for (const handle of handles.values()) handle.run?.detach();
     },
   };
+};
+
+/**
+ * Which run a new console follows for a task the journal says is active. The run's own pid
+ * file wins while its process lives: the journal may name an earlier run of a chain, or no
+ * pid at all when the last console died between spawning the run and recording it.
+ */
+const runToFollow = (
+  executor: Executor,
+  journal: JournalTask,
+  exitFile: string,
+): RunRef | undefined => {
+  const found = executor.find(exitFile);
+  if (found?.alive) return found.ref;
+  if (journal.pid) return { pid: journal.pid, pidStart: journal.pidStart, exitFile };
+  return found?.ref;
 };
