@@ -1,12 +1,15 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import path from 'node:path';
 import type { Plan, TaskId } from '../../plan/types.js';
 import type { AppStore } from '../../state/store.js';
 import type { LogBook } from '../../state/log-book.js';
 import { isActive } from '../../state/task-status.js';
-import { readJournal } from './journal.js';
+import { readJournal, removeStaleJournalTemporaries } from './journal.js';
 import type { JournalTask } from './journal.js';
 import { createLineSplitter } from '../logs/line-splitter.js';
+import { logFileName, logFileTime } from '../logs/log-files.js';
+import { emptyProgress } from '../../state/progress.js';
+import { TaskStatus } from '../../state/task-status.js';
 
 /** The one thing the session needs of the supervisor: the session sits below the task lifecycle. */
 export type Reattach = { attach: (taskId: TaskId, journal: JournalTask) => void };
@@ -26,38 +29,86 @@ export const restoreSession = (
   supervisor: Reattach,
 ): string[] => {
   const read = readJournal(plan.stateDir);
-  if (read.kind === 'none') return [];
+  removeStaleJournalTemporaries(plan.stateDir);
+  const notices: string[] = [];
   if (read.kind === 'corrupt') {
-    return [
+    notices.push(
       `starting clean: unreadable journal kept as ${path.basename(read.keptAs)} (${read.problem})`,
-    ];
+    );
   }
-  const notices =
-    read.dropped.length > 0
-      ? [
-          `ignored ${read.dropped.length} unreadable journal entr${read.dropped.length > 1 ? 'ies' : 'y'}: ${read.dropped.join(', ')}`,
-        ]
-      : [];
-  const known = new Set(plan.tasks.map((t) => t.id));
+  const recorded = read.kind === 'ok' ? read.journal.tasks : {};
+  if (read.kind === 'ok' && read.dropped.length > 0) {
+    notices.push(
+      `ignored ${read.dropped.length} unreadable journal entr${read.dropped.length > 1 ? 'ies' : 'y'}: ${read.dropped.join(', ')}`,
+    );
+  }
   let attached = 0;
-  for (const [taskId, task] of Object.entries(read.journal.tasks)) {
-    if (!known.has(taskId)) continue;
-    if (isActive(task.status)) {
-      supervisor.attach(taskId, task);
+  let unrecorded = 0;
+  for (const { id: taskId } of plan.tasks) {
+    const journalTask = recorded[taskId];
+    const newer = newerRunThan(plan.stateDir, taskId, journalTask?.logFile);
+    if (newer) {
+      // The journal never heard of this run: its console died before writing it down.
+      supervisor.attach(taskId, newer(journalTask));
+      attached++;
+      unrecorded++;
+    } else if (!journalTask) {
+      continue;
+    } else if (isActive(journalTask.status)) {
+      supervisor.attach(taskId, journalTask);
       attached++;
     } else {
-      store.getState().taskRestored(taskId, task);
-      if (task.logFile) logBook.ring(taskId).append(readTail(task.logFile));
+      store.getState().taskRestored(taskId, journalTask);
+      if (journalTask.logFile) logBook.ring(taskId).append(readTail(journalTask.logFile));
     }
   }
-  store.getState().outputReceived(
-    Object.keys(read.journal.tasks)
-      .filter((id) => known.has(id))
-      .map((taskId) => ({ taskId, progress: store.getState().tasks[taskId]!.progress })),
-  );
+  const restored = plan.tasks
+    .map((t) => t.id)
+    .filter((id) => recorded[id] || store.getState().tasks[id]!.attempt > 0);
+  if (restored.length > 0) {
+    store
+      .getState()
+      .outputReceived(
+        restored.map((taskId) => ({ taskId, progress: store.getState().tasks[taskId]!.progress })),
+      );
+  }
   if (attached > 0)
     notices.push(`re-attached to ${attached} task${attached > 1 ? 's' : ''} left running`);
+  if (unrecorded > 0)
+    notices.push(
+      `found ${unrecorded} run${unrecorded > 1 ? 's' : ''} the journal had not recorded (from their own files)`,
+    );
   return notices;
+};
+
+/**
+ * A run of the task newer than the one the journal names, from the logs folder (log names
+ * sort by time): the journal is written after a launch, so a console killed in between
+ * leaves the run only in its own files. Undefined when the journal is up to date.
+ */
+const newerRunThan = (
+  stateDir: string,
+  taskId: TaskId,
+  journalLog: string | undefined,
+): ((previous: JournalTask | undefined) => JournalTask) | undefined => {
+  const folder = path.dirname(path.join(stateDir, 'logs', logFileName(taskId, new Date())));
+  let newest: string | undefined;
+  try {
+    for (const name of readdirSync(folder)) {
+      if (name.endsWith('.log') && (newest === undefined || name > newest)) newest = name;
+    }
+  } catch {
+    return undefined; // no runs at all
+  }
+  if (!newest || (journalLog && path.basename(journalLog) >= newest)) return undefined;
+  const logFile = path.join(folder, newest);
+  return (previous) => ({
+    status: TaskStatus.running,
+    attempt: (previous?.attempt ?? 0) + 1,
+    progress: emptyProgress,
+    logFile,
+    startedAt: logFileTime(logFile),
+  });
 };
 
 const readTail = (file: string): string[] => {
