@@ -101,6 +101,9 @@ export const runHeadless = async (
   };
   try {
     void poller?.refreshAll();
+    // A run a killed console left going is followed to its end before anything is planned:
+    // its dates are then judged by the warehouse, not started a second time beside it.
+    if (!options.dryRun && !(await followLeftRunning(plan, store, options, write))) return 130;
     // Planned only from coverage asked after each cell's task last ended.
     const preview = await scheduler.previewWhenFresh(options.mode, {
       processors: options.processors,
@@ -215,6 +218,57 @@ export const runHeadless = async (
   } finally {
     await cleanUp();
   }
+};
+
+/**
+ * Waits for the tasks in scope that an earlier console left running, printing how each ends.
+ * False when interrupted: they are left running (the next console follows them again).
+ */
+const followLeftRunning = async (
+  plan: Plan,
+  store: ReturnType<typeof createAppStore>,
+  options: RunOptions,
+  write: (line: string) => void,
+): Promise<boolean> => {
+  const inScope = (taskId: string) => {
+    const task = plan.tasks.find((t) => t.id === taskId);
+    return (
+      task !== undefined &&
+      (!options.processors || options.processors.includes(task.processorId)) &&
+      (!options.windows || options.windows.includes(task.windowId))
+    );
+  };
+  const running = () =>
+    Object.entries(store.getState().tasks)
+      .filter(([id, task]) => isActive(task.status) && inScope(id))
+      .map(([id]) => id);
+  const followed = running();
+  if (followed.length === 0) return true;
+  write(`following ${followed.length} task(s) left running until they end: ${followed.join(', ')}`);
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    write('interrupted: the tasks left running keep running');
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      if (interrupted || running().length === 0) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, printEveryMs);
+  });
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
+  const tasks = store.getState().tasks;
+  for (const id of followed) {
+    const task = tasks[id];
+    if (task && !isActive(task.status))
+      write(`[${id}] ── ${task.status}${task.reason ? `: ${task.reason}` : ''}`);
+  }
+  return !interrupted;
 };
 
 const upstreamsOf =
