@@ -74,32 +74,76 @@ describe('the crash drill', () => {
         plan,
       ];
 
-      const kinds: Record<string, number> = { SIGKILL: 0, 'terminal closed': 0, 'in a stop': 0 };
+      const kinds: Record<string, number> = {
+        SIGKILL: 0,
+        'terminal closed': 0,
+        'in a stop': 0,
+        'at a launch': 0,
+        'in a journal write': 0,
+      };
       for (let round = 0; round < kills; round++) {
-        term = startTmux(consoleCommand, { columns: 120, rows: 40 });
-        await term.waitForScreen((s) => s.includes('27 tasks'), `the table (round ${round})`);
-        term.keys('G');
-        const preview = await term.waitForScreen(
-          (s) => /\d+ tasks? to run/.test(s),
-          `the fill-gaps dry run (round ${round})`,
-          30_000,
-        );
-        term.keys(/ 0 tasks to run/.test(preview) ? 'Escape' : 'y');
+        // Every third round the console kills itself at a failpoint: right after spawning a
+        // run (its pid not yet journaled) or between writing a journal and renaming it.
+        const aimed =
+          round % 3 === 2
+            ? random() < 0.5
+              ? {
+                  kind: 'at a launch',
+                  failpoint: `launch:after-spawn@${1 + Math.floor(random() * 4)}`,
+                }
+              : {
+                  kind: 'in a journal write',
+                  failpoint: `journal:before-rename@${2 + Math.floor(random() * 8)}`,
+                }
+            : undefined;
+        const command = aimed
+          ? ['env', `BACKFILL_FAILPOINT=${aimed.failpoint}`, ...consoleCommand.slice(1)]
+          : consoleCommand;
+        term = startTmux(command, { columns: 120, rows: 40 });
+        const screen = term;
+        const fillGaps = async () => {
+          await screen.waitForScreen((s) => s.includes('27 tasks'), `the table (round ${round})`);
+          screen.keys('G');
+          const preview = await screen.waitForScreen(
+            (s) => /\d+ tasks? to run/.test(s),
+            `the fill-gaps dry run (round ${round})`,
+            30_000,
+          );
+          screen.keys(/ 0 tasks to run/.test(preview) ? 'Escape' : 'y');
+        };
+        try {
+          await fillGaps();
+        } catch (error) {
+          // A journal write while restoring (a re-attached run ended) may reach the failpoint
+          // before the dry run is up: that is the aimed kill, early. Anything else fails.
+          if (!aimed || !/program ended=1/.test((error as Error).message)) throw error;
+        }
         const roll = random();
-        await new Promise((resolve) => setTimeout(resolve, 150 + Math.floor(random() * 2500)));
         const consolePid = consolePidOf(stateDir);
-        if (roll < 0.2) {
-          // Stop the selected task if it runs, and die during its stop countdown.
-          term.keys('x');
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          process.kill(consolePid, 'SIGKILL');
-          kinds['in a stop']!++;
-        } else if (roll < 0.45) {
-          term.kill(); // the terminal goes away: SIGHUP
-          kinds['terminal closed']!++;
+        if (aimed) {
+          // Dead at its failpoint by now, or (nothing left to launch) killed outright.
+          const died = await waitFor(
+            'the console to reach its failpoint',
+            () => (!isAlive(consolePid) ? true : undefined),
+            5_000,
+          ).catch(() => false);
+          if (!died) process.kill(consolePid, 'SIGKILL');
+          kinds[died ? aimed.kind : 'SIGKILL']!++;
         } else {
-          process.kill(consolePid, 'SIGKILL');
-          kinds.SIGKILL!++;
+          await new Promise((resolve) => setTimeout(resolve, 150 + Math.floor(random() * 2500)));
+          if (roll < 0.2) {
+            // Stop the selected task if it runs, and die during its stop countdown.
+            term.keys('x');
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            process.kill(consolePid, 'SIGKILL');
+            kinds['in a stop']!++;
+          } else if (roll < 0.45) {
+            term.kill(); // the terminal goes away: SIGHUP
+            kinds['terminal closed']!++;
+          } else {
+            process.kill(consolePid, 'SIGKILL');
+            kinds.SIGKILL!++;
+          }
         }
         await waitFor(`console ${consolePid} to be gone`, () => !isAlive(consolePid), 15_000);
         term.kill();
