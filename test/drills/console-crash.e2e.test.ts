@@ -12,6 +12,7 @@ import { startTmux } from '../support/tmux.js';
 import { waitFor } from '../support/wait-for.js';
 import { consolePidOf } from '../faults/support.js';
 import {
+  logHoles,
   overlappingRuns,
   processesMentioning,
   readJournalFile,
@@ -188,6 +189,8 @@ describe('the crash drill', () => {
       const spans = runSpans(stateDir);
       console.log(`crash drill: ${spans.length} runs of 27 tasks`);
       expect(overlappingRuns(spans).map(([a, b]) => `${a.file} overlaps ${b.file}`)).toEqual([]);
+      // Each task's log holds every line its processes wrote.
+      expect(logHoles(spans)).toEqual([]);
       expect(processesMentioning(dir)).toEqual([]);
       expect(readJournalFile(stateDir)).not.toBe('none');
     },

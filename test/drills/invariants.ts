@@ -13,6 +13,8 @@ export type RunSpan = {
   lastWriteAt: number;
   /** The dates its processor said it processed ("Processing … i/N: DATE"). */
   dates: string[];
+  /** The i of each of those lines, in the order the log holds them. */
+  steps: number[];
 };
 
 /** `20260126-101112-345.log` is local time, as the console names it. */
@@ -32,15 +34,18 @@ export const runSpans = (stateDir: string): RunSpan[] => {
       .map((name) => {
         const file = path.join(logs, taskId, name);
         const text = readFileSync(file, 'utf8');
-        const dates = [
-          ...text.matchAll(/Processing (?:game )?(?:day|date) \d+\/\d+: (\d{4}-\d{2}-\d{2})/g),
-        ].map((m) => m[1]!);
+        const matches = [
+          ...text.matchAll(/Processing (?:game )?(?:day|date) (\d+)\/\d+: (\d{4}-\d{2}-\d{2})/g),
+        ];
+        const dates = matches.map((m) => m[2]!);
+        const steps = matches.map((m) => Number(m[1]));
         return {
           taskId,
           file,
           startedAt: startOf(name),
           lastWriteAt: statSync(file).mtimeMs,
           dates,
+          steps,
         };
       }),
   );
@@ -64,6 +69,20 @@ export const overlappingRuns = (spans: readonly RunSpan[]): [RunSpan, RunSpan][]
   }
   return pairs;
 };
+
+/**
+ * Lines missing from a run's log: its processor numbers the dates it works on 1, 2, 3… (from
+ * where its checkpoint resumed), so a hole or a repeat in that count in the log file means a
+ * line it wrote did not reach the log whole.
+ */
+export const logHoles = (spans: readonly RunSpan[]): string[] =>
+  spans.flatMap((span) =>
+    span.steps.flatMap((step, i) =>
+      i > 0 && step !== span.steps[i - 1]! + 1
+        ? [`${span.file}: date ${span.steps[i - 1]} then ${step}`]
+        : [],
+    ),
+  );
 
 /**
  * Live processes whose command line mentions `needle` or that run in a folder under it (the
