@@ -47,7 +47,11 @@ export const cellDetailLines = (
   } else {
     lines.push(
       paint.muted(
-        cell.refreshing ? 'querying the warehouse…' : `not queried yet (c refreshes)${when}`,
+        cell.refreshing
+          ? 'querying the warehouse…'
+          : cell.error !== undefined
+            ? `no counts: the query failed (c asks again)${when}`
+            : `not queried yet (c refreshes)${when}`,
       ),
     );
   }

@@ -139,6 +139,9 @@ describe('coverage matrix (m)', () => {
     expect(matrixCells(frame, 'beta')).toEqual(['?', 'error', '?']);
     expect(lines(frame).filter((line) => line.startsWith('error: '))).toHaveLength(1);
     expect(shownError(frame)).toBe(`error: ${longError}`);
+    // A cell with only an error has no counts because the query failed, not because nobody asked.
+    expect(frame).toContain('no counts: the query failed (c asks again)');
+    expect(frame).not.toContain('not queried yet');
   });
 
   it('shows the whole error even when the cell keeps an earlier answer with missing dates', async () => {
