@@ -89,20 +89,25 @@ describe('notifications', () => {
   it('kills a notify command that hangs past its timeout and says so, without failing anything', async () => {
     const dir = tempDir('notify-hang');
     const file = path.join(dir, 'pid.jsonl');
-    const { store } = setUp({ command: ['node', recordEnv, file, '--hang'], timeoutSeconds: 0.5 });
+    // A shell, not node: it records its pid within milliseconds even on a loaded machine, long
+    // before the timeout (a node command could be killed before it wrote anything).
+    const hang = ['sh', '-c', 'printf \'{"pid":%s}\\n\' "$$" >> "$0"; exec sleep 60', file];
+    const { store } = setUp({ command: hang, timeoutSeconds: 1 });
     finishTask(store, 'alpha@w1', { exitCode: 1 });
     const [{ pid }] = (await waitFor(
       'the command to start',
       () => linesOf(file).length > 0 && linesOf(file),
+      20_000,
     )) as unknown as [{ pid: number }];
-    expect(isAlive(pid)).toBe(true);
-    await waitFor('the timeout notice', () =>
-      store.getState().notice?.text.includes('notify command took longer than 0.5 s: killed'),
+    await waitFor(
+      'the timeout notice',
+      () => store.getState().notice?.text.includes('notify command took longer than 1 s: killed'),
+      20_000,
     );
-    await waitFor('the command to be gone', () => !isAlive(pid));
+    await waitFor('the command to be gone', () => !isAlive(pid), 20_000);
     await notifier!.settled();
     expect(store.getState().tasks['alpha@w1']?.status).toBe('failed');
-  });
+  }, 60_000);
 
   it('passes a tmux passthrough when inside tmux', () => {
     expect(terminalAlert('done', { bell: false, desktop: true, tmux: true })).toBe(
