@@ -10,6 +10,7 @@ import { readJournal } from '../runner/session/journal.js';
 import { readHistory } from '../runner/session/history.js';
 import { buildHandoff } from '../runner/session/handoff-writer.js';
 import { isSameProcess } from '../runner/process/proc-info.js';
+import { recordedRun } from '../runner/process/run-files.js';
 import { createLogTailer } from '../runner/logs/log-tailer.js';
 import { createProgressParser } from '../runner/logs/progress-parser.js';
 import { planRedactor } from '../runner/logs/redaction.js';
@@ -35,7 +36,11 @@ const restoreForReport = (plan: Plan, store: AppStore): void => {
       store.getState().taskRestored(taskId, task);
       continue;
     }
-    const alive = task.pid !== undefined && isSameProcess(task.pid, task.pidStart);
+    // The run's own pid file first: the journal may not have its pid yet (or an older run's).
+    const exitFile = task.exitFile ?? (task.logFile ? `${task.logFile}.exit` : undefined);
+    const alive =
+      (exitFile !== undefined && recordedRun(exitFile).kind === 'alive') ||
+      (task.pid !== undefined && isSameProcess(task.pid, task.pidStart));
     const processor = plan.processors.find((p) => taskId.startsWith(`${p.id}@`));
     const parser = createProgressParser(processor?.progress);
     if (task.logFile) {
@@ -72,7 +77,8 @@ export const runReport = async (
   const poller = warehouse ? createCoveragePoller({ plan, store, warehouse }) : undefined;
   const scheduler = createScheduler({ plan, store, control: noControl, coverage: poller });
   try {
-    void poller?.refreshAll();
+    // Every cell and check asked first: the report is one moment's answers.
+    await poller?.refreshAll();
     const markdown = await buildHandoff(
       store,
       scheduler,

@@ -12,10 +12,17 @@ import { runsSummary } from './run-history.js';
 import type { RunPreview } from './run-slice.js';
 import type { TaskRuntime } from './tasks-slice.js';
 import { isActive, TaskStatus } from './task-status.js';
+import type { CheckCell } from './checks-slice.js';
+import { CheckState, checkState, rangeText } from './checks-slice.js';
 
 export type HandoffInput = {
-  plan: Pick<Plan, 'file' | 'dir' | 'name' | 'phases' | 'processors' | 'windows' | 'stateDir'>;
+  plan: Pick<
+    Plan,
+    'file' | 'dir' | 'name' | 'phases' | 'processors' | 'windows' | 'stateDir' | 'checks'
+  >;
   tasks: Record<TaskId, TaskRuntime>;
+  /** The success checks' last answers (the plan's `checks`). */
+  checks: Record<string, CheckCell>;
   coverage: Record<TaskId, CoverageCell>;
   history: Record<TaskId, readonly RunRecord[]>;
   eta: PlanEta;
@@ -120,6 +127,8 @@ export const handoffReport = (input: HandoffInput): string => {
     );
   }
 
+  lines.push(...checkLines(input));
+
   const taskOrder = ordered.flatMap((p) => plan.windows.map((w) => `${p.id}@${w.id}`));
   const running = taskOrder.filter((id) => isActive(tasks[id]?.status ?? 'pending'));
   lines.push('', '## Running now', '');
@@ -219,4 +228,37 @@ export const handoffReport = (input: HandoffInput): string => {
     '',
   );
   return lines.join('\n');
+};
+
+const checkMark: Record<CheckState, string> = {
+  [CheckState.pass]: trackerMark.complete,
+  [CheckState.fail]: trackerMark.failed,
+  [CheckState.error]: trackerMark.failed,
+  [CheckState.unknown]: trackerMark.unknown,
+};
+
+/** The plan's success checks: what each asked returned, against the range it must fall in. */
+const checkLines = ({ plan, checks }: HandoffInput): string[] => {
+  if (plan.checks.length === 0) return [];
+  const passed = plan.checks.filter(
+    (check) => checkState(check, checks[check.id]) === CheckState.pass,
+  ).length;
+  return [
+    '',
+    '## Checks',
+    '',
+    `${passed}/${plan.checks.length} pass`,
+    '',
+    ...plan.checks.map((check) => {
+      const cell = checks[check.id];
+      const state = checkState(check, cell);
+      const value =
+        cell?.error !== undefined
+          ? `query error: ${cell.error}`
+          : cell?.value === undefined
+            ? 'not asked'
+            : `${cell.value === null ? 'no value' : cell.value.toLocaleString('en-US')} (must be ${rangeText(check)})`;
+      return `- ${checkMark[state]} **${check.title ?? check.id}**: ${value}`;
+    }),
+  ];
 };

@@ -118,4 +118,39 @@ describe('handoff report', () => {
     );
     await expect(report).toMatchFileSnapshot('golden/handoff-report.md');
   });
+
+  it('lists the success checks with their value, range and verdict', () => {
+    const { plan, store } = fixedState();
+    const state = store.getState();
+    const checks = [
+      { id: 'rows', title: 'Player rows', sql: 'SELECT 1', min: 100, max: 200 },
+      { id: 'dupes', sql: 'SELECT 1', max: 0 },
+      { id: 'nulls', sql: 'SELECT 1', max: 0 },
+      { id: 'later', sql: 'SELECT 1', min: 1 },
+    ];
+    const report = handoffReport({
+      ...state,
+      plan: { ...plan, checks },
+      checks: {
+        rows: { value: 150, refreshing: false, refreshedAt: now },
+        dupes: { value: 3, refreshing: false, refreshedAt: now },
+        nulls: { error: 'no such column: season_type', refreshing: false, refreshedAt: now },
+        later: { refreshing: false },
+      },
+      eta: planEta({ ...state, now }),
+      remaining: planRun(plan, state, 'gaps'),
+      now,
+    });
+    const section = report.slice(report.indexOf('## Checks'), report.indexOf('## Running now'));
+    expect(section.trim().split('\n')).toEqual([
+      '## Checks',
+      '',
+      '1/4 pass',
+      '',
+      '- ✅ **Player rows**: 150 (must be 100..200)',
+      '- ❌ **dupes**: 3 (must be ≤ 0)',
+      '- ❌ **nulls**: query error: no such column: season_type',
+      '- ❔ **later**: not asked',
+    ]);
+  });
 });
