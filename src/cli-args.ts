@@ -15,8 +15,8 @@ Usage
                                         warehouse error
   backfill-console report [--plan FILE] [--out FILE]
                                         the handoff report as Markdown: completion, ETA, the
-                                        tracker table, what runs, what failed and why, what
-                                        remains with the exact commands, how to resume
+                                        tracker table, the checks, what runs, what failed and
+                                        why, what remains with the exact commands, how to resume
   backfill-console validate [--plan FILE] [--warehouse]
                                         check a plan and list its tasks, without running anything;
                                         --warehouse asks the warehouse about every query of the
