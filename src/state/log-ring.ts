@@ -13,6 +13,11 @@ export type LogRing = {
   readonly at: (seq: number) => string | undefined;
   readonly append: (lines: readonly string[]) => void;
   readonly clear: () => void;
+  /**
+   * Counts lines that went by without being held because a full ring of newer lines follows
+   * them (a flood): drops what is held and moves the sequence on, as appending them would.
+   */
+  readonly skip: (count: number) => void;
   readonly bytes: () => number;
 };
 
@@ -35,6 +40,14 @@ export const createLogRing = (maxLines = 5000, maxBytes = 4 * 1024 * 1024): LogR
     firstSeq++;
   };
 
+  const clear = () => {
+    firstSeq += count;
+    start = 0;
+    count = 0;
+    byteCount = 0;
+    slots.fill('');
+  };
+
   return {
     maxLines,
     maxBytes,
@@ -55,12 +68,11 @@ export const createLogRing = (maxLines = 5000, maxBytes = 4 * 1024 * 1024): LogR
         while (byteCount > maxBytes && count > 1) dropOldest();
       }
     },
-    clear: () => {
-      firstSeq += count;
-      start = 0;
-      count = 0;
-      byteCount = 0;
-      slots.fill('');
+    clear,
+    skip: (skipped) => {
+      if (skipped <= 0) return;
+      clear();
+      firstSeq += skipped;
     },
     bytes: () => byteCount,
   };

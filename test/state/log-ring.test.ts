@@ -20,6 +20,19 @@ describe('log ring', () => {
     expect(ring.first()).toBe(1);
   });
 
+  it('counts skipped lines in the sequence without holding them', () => {
+    const ring = createLogRing(3);
+    ring.append(['a', 'b']);
+    ring.skip(10);
+    expect(ring.first()).toBe(12);
+    expect(ring.end()).toBe(12);
+    expect(ring.bytes()).toBe(0);
+    ring.append(['x', 'y', 'z']);
+    expect([12, 13, 14].map((seq) => ring.at(seq))).toEqual(['x', 'y', 'z']);
+    ring.skip(0);
+    expect(ring.end()).toBe(15);
+  });
+
   it('keeps sequence numbers growing across a clear', () => {
     const ring = createLogRing(10);
     ring.append(['a', 'b']);
