@@ -24,6 +24,11 @@ export type ProgressParser = {
   feed(line: string): boolean;
   /** The same object until something changes, so a store can compare by reference. */
   snapshot(): Progress;
+  /**
+   * False when a raw line whose first byte after blanks is `leadByte` cannot change progress,
+   * whatever follows: lets the ingest pass over flood lines without making strings of them.
+   */
+  mayMatter: (leadByte: number) => boolean;
 };
 
 const leadOf = (message: string): string => {
@@ -44,7 +49,16 @@ const createLineMatcher = (patterns: CompiledProgressPatterns) => {
   // Keys that must see every line because a plan replaced them (no lead-character shortcut).
   const everyLine = progressPatternKeys.filter((key) => leadChars[key] === undefined);
   const anyLead = Object.values(leadChars).join('') + summaryHeaderLeads;
+  // Bytes a line that matters can start with: the patterns' ASCII leads, digits and A-W (a
+  // logging prefix may come first), "[" (a Python date list after "Failed dates (N total):").
+  // Non-ASCII and control bytes (an escape sequence, \r) always matter.
+  const asciiLeads = new Set<number>();
+  for (const c of anyLead + '[0123456789')
+    if (c.charCodeAt(0) < 0x80) asciiLeads.add(c.charCodeAt(0));
+  for (let c = 0x41; c <= 0x57; c++) asciiLeads.add(c);
   return {
+    mayMatter: (leadByte: number): boolean =>
+      everyLine.length > 0 || leadByte >= 0x7f || leadByte < 0x20 || asciiLeads.has(leadByte),
     /** Most lines are noise: one character decides when every pattern is still a default. */
     isNoise: (lead: string): boolean =>
       everyLine.length === 0 && (lead === '' || !anyLead.includes(lead)),
@@ -88,7 +102,11 @@ const readSummaryCounts = (
 };
 
 export const createProgressParser = (overrides?: ProgressPatternOverrides): ProgressParser => {
-  const { match: matchKey, isNoise } = createLineMatcher(compileProgressPatterns(overrides));
+  const {
+    match: matchKey,
+    isNoise,
+    mayMatter,
+  } = createLineMatcher(compileProgressPatterns(overrides));
 
   const tally = createOutcomeTally();
   let currentDate: string | undefined;
@@ -171,6 +189,7 @@ export const createProgressParser = (overrides?: ProgressPatternOverrides): Prog
   };
 
   return {
+    mayMatter,
     feed(line) {
       changed = false;
       const plain = line.includes('\u001b') ? stripAnsi(line) : line;
