@@ -4,6 +4,7 @@ import type { LogBook } from '../../state/log-book.js';
 import type { TaskOutput } from '../../state/tasks-slice.js';
 import { noSecrets } from '../../state/redact.js';
 import type { Redact } from '../../state/redact.js';
+import type { TailRead } from '../logs/log-tailer.js';
 import type { TaskHandle } from './task-handle.js';
 
 export type IngestTick = {
@@ -13,19 +14,56 @@ export type IngestTick = {
   dispose: () => void;
 };
 
-/**
- * One ingest tick for all tasks: lines are read, parsed and handed to the store in one batch
- * per tick, never per chunk.
- */
-export const createIngestTick = (options: {
+export type IngestTickOptions = {
   store: AppStore;
   logBook: LogBook;
   redact: Redact;
   handles: ReadonlyMap<TaskId, TaskHandle>;
+  /** The tick while bytes arrive. */
   tickMs: number;
-}): IngestTick => {
-  const { store, logBook, redact, handles, tickMs } = options;
-  let tick: NodeJS.Timeout | undefined;
+  /**
+   * The longest wait between reads once nothing arrives: the tick doubles from `tickMs` up to
+   * this after each tick that read nothing for every task, and is back to `tickMs` on the
+   * first byte. It bounds how late the first line after a quiet spell shows.
+   * @default 200
+   */
+  idleTickMs?: number;
+  /**
+   * Bytes one task's log gives one tick at most. Only the newest lines a ring holds become
+   * strings; the rest is scanned for progress lines, so this can be far more than a tick shows.
+   * @default 4 MiB
+   */
+  maxBytesPerRead?: number;
+  /**
+   * CPU a tick may spend reading before it leaves the remaining tasks to the next tick, so a
+   * flood leaves the event loop free for keys. Tasks take turns being read first.
+   * @default 10
+   */
+  budgetMs?: number;
+  /** @default performance.now */
+  now?: () => number;
+};
+
+/**
+ * One ingest tick for all tasks: lines are read, parsed and handed to the store in one batch
+ * per tick, never per chunk.
+ */
+export const createIngestTick = ({
+  store,
+  logBook,
+  redact,
+  handles,
+  tickMs,
+  idleTickMs = 200,
+  maxBytesPerRead = 4 * 1024 * 1024,
+  budgetMs = 10,
+  now = () => performance.now(),
+}: IngestTickOptions): IngestTick => {
+  let timer: NodeJS.Timeout | undefined;
+  let ticking = false;
+  let delayMs = tickMs;
+  /** Which task is read first next tick: a tick cut short by the budget resumes there. */
+  let firstTask = 0;
 
   const ingest = (taskId: TaskId, handle: TaskHandle, lines: string[], batch: TaskOutput[]) => {
     if (lines.length === 0) return;
@@ -35,10 +73,59 @@ export const createIngestTick = (options: {
     batch.push({ taskId, progress: handle.parser.snapshot() });
   };
 
-  const onTick = () => {
+  const ingestTail = (taskId: TaskId, handle: TaskHandle, read: TailRead, batch: TaskOutput[]) => {
+    for (const line of read.progressLines) handle.parser.feed(line);
+    // Lines older than a full ring of newer ones are counted, not kept: the file has them.
+    if (read.skipped > 0) logBook.ring(taskId).skip(read.skipped);
+    if (read.lines.length > 0 || read.skipped > 0) {
+      ingest(taskId, handle, read.lines, batch);
+      if (read.lines.length === 0) batch.push({ taskId, progress: handle.parser.snapshot() });
+    }
+  };
+
+  const readAll = (): { sawBytes: boolean; cutShort: boolean } => {
     const batch: TaskOutput[] = [];
-    for (const [taskId, handle] of handles) ingest(taskId, handle, handle.tailer.readNew(), batch);
+    const tasks = [...handles];
+    const startedAt = now();
+    let sawBytes = false;
+    let cutShort = false;
+    for (let i = 0; i < tasks.length; i++) {
+      const at = (firstTask + i) % tasks.length;
+      const [taskId, handle] = tasks[at]!;
+      const read = handle.tailer.readTail({
+        maxBytes: maxBytesPerRead,
+        keepLines: logBook.ring(taskId).maxLines,
+        mayMatter: handle.parser.mayMatter,
+      });
+      if (read.bytes > 0) sawBytes = true;
+      ingestTail(taskId, handle, read, batch);
+      if (i < tasks.length - 1 && now() - startedAt >= budgetMs) {
+        firstTask = at + 1;
+        cutShort = true;
+        break;
+      }
+    }
+    if (!cutShort) firstTask = 0;
     if (batch.length > 0) store.getState().outputReceived(batch);
+    return { sawBytes, cutShort };
+  };
+
+  const schedule = () => {
+    timer = setTimeout(onTick, delayMs);
+  };
+
+  function onTick() {
+    timer = undefined;
+    const { sawBytes, cutShort } = readAll();
+    // Back off only when a whole tick read nothing: each idle tick costs a read per task.
+    delayMs = sawBytes || cutShort ? tickMs : Math.min(delayMs * 2, idleTickMs);
+    if (ticking) schedule();
+  }
+
+  const stop = () => {
+    ticking = false;
+    if (timer) clearTimeout(timer);
+    timer = undefined;
   };
 
   return {
@@ -48,18 +135,17 @@ export const createIngestTick = (options: {
       if (batch.length > 0) store.getState().outputReceived(batch);
     },
     ensureTicking: () => {
-      tick ??= setInterval(onTick, tickMs);
+      ticking = true;
+      // A task just started: its first lines should not wait out a backed-off tick.
+      if (timer && delayMs === tickMs) return;
+      if (timer) clearTimeout(timer);
+      delayMs = tickMs;
+      schedule();
     },
     stopTickingIfIdle: () => {
       // No wake-ups at all while nothing runs: idle costs nothing.
-      if (handles.size === 0 && tick) {
-        clearInterval(tick);
-        tick = undefined;
-      }
+      if (handles.size === 0) stop();
     },
-    dispose: () => {
-      if (tick) clearInterval(tick);
-      tick = undefined;
-    },
+    dispose: stop,
   };
 };
