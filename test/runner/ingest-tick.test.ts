@@ -25,7 +25,14 @@ afterEach(() => {
 const ids = ['a', 'b', 'c', 'd'];
 
 /** Real log files and tailers; every readTail is recorded with the fake clock's time. */
-const setUp = (options: { budgetMs?: number; now?: () => number } = {}) => {
+const setUp = (
+  options: {
+    budgetMs?: number;
+    now?: () => number;
+    idleTickMs?: number;
+    wakeOnWrite?: boolean;
+  } = {},
+) => {
   const plan = parsePlan(
     JSON.stringify({
       version: 1,
@@ -71,6 +78,8 @@ const setUp = (options: { budgetMs?: number; now?: () => number } = {}) => {
     handles,
     tickMs: 33,
     idleTickMs: 200,
+    // The fake clock drives these tests; the wake-up has its own, with real timers.
+    wakeOnWrite: false,
     ...options,
   });
   /** Gaps between the reads of one task, from its first read. */
@@ -171,6 +180,29 @@ describe('ingest tick', () => {
     expect(ring.first()).toBe(19_900);
     expect(ring.at(19_900)).toBe('line 19901');
     expect(ring.at(19_999)).toBe('line 20000');
+    t.tick.dispose();
+  });
+
+  it('wakes from a backed-off wait on the first write to a log, before the wait is over', async () => {
+    // Timers stay fake, so no poll can come before the 200 ms wait is advanced; the fs.watch
+    // event and the tick it triggers (setImmediate) are real.
+    vi.useRealTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const t = setUp({ wakeOnWrite: true });
+    t.addTask('a');
+    t.tick.ensureTicking();
+    vi.advanceTimersByTime(33 + 66 + 132 + 200);
+    const before = t.reads.length;
+    appendFileSync(t.files.a!, 'woken\n');
+    const deadline = performance.now() + 5000;
+    while (t.logBook.ring('a@w1').end() === 0 && performance.now() < deadline) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(t.logBook.ring('a@w1').at(0)).toBe('woken');
+    expect(t.reads.length).toBe(before + 1);
+    // Woken, it ticks fast again: the next read is 33 ms later.
+    vi.advanceTimersByTime(33);
+    expect(t.reads.length).toBe(before + 2);
     t.tick.dispose();
   });
 });

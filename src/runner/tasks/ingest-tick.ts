@@ -1,3 +1,5 @@
+import { watch } from 'node:fs';
+import type { FSWatcher } from 'node:fs';
 import type { TaskId } from '../../plan/types.js';
 import type { AppStore } from '../../state/store.js';
 import type { LogBook } from '../../state/log-book.js';
@@ -40,6 +42,13 @@ export type IngestTickOptions = {
    * @default 10
    */
   budgetMs?: number;
+  /**
+   * While backed off, a write to any task's log (fs.watch) ends the wait at once, so the first
+   * line after a quiet spell shows without waiting out the idle tick. Polling stays the rule:
+   * on many network filesystems fs.watch never fires.
+   * @default true
+   */
+  wakeOnWrite?: boolean;
   /** @default performance.now */
   now?: () => number;
 };
@@ -57,9 +66,12 @@ export const createIngestTick = ({
   idleTickMs = 200,
   maxBytesPerRead = 4 * 1024 * 1024,
   budgetMs = 10,
+  wakeOnWrite = true,
   now = () => performance.now(),
 }: IngestTickOptions): IngestTick => {
   let timer: NodeJS.Timeout | undefined;
+  /** A write woke the tick: it runs on the next turn of the loop, not after the wait. */
+  let woken: NodeJS.Immediate | undefined;
   let ticking = false;
   let delayMs = tickMs;
   /** Which task is read first next tick: a tick cut short by the budget resumes there. */
@@ -114,18 +126,54 @@ export const createIngestTick = ({
     timer = setTimeout(onTick, delayMs);
   };
 
+  // Armed only while backed off: at a flood's rate every write would be an event.
+  const watchers: FSWatcher[] = [];
+  const disarm = () => {
+    for (const watcher of watchers) watcher.close();
+    watchers.length = 0;
+  };
+  const wake = () => {
+    disarm();
+    if (!ticking) return;
+    delayMs = tickMs;
+    woken ??= setImmediate(onTick);
+  };
+  const arm = () => {
+    if (!wakeOnWrite || watchers.length > 0) return;
+    for (const handle of handles.values()) {
+      try {
+        const watcher = watch(handle.logFile, { persistent: false }, wake);
+        // A log removed under us: the next poll says so, nothing to do here.
+        watcher.on('error', disarm);
+        watchers.push(watcher);
+      } catch {
+        // Not watchable (gone, or a filesystem without inotify): the poll covers it.
+      }
+    }
+  };
+
   function onTick() {
+    // Either way in (the wait ended, or a write woke it), the other one is off.
+    if (timer) clearTimeout(timer);
+    if (woken) clearImmediate(woken);
     timer = undefined;
+    woken = undefined;
     const { sawBytes, cutShort } = readAll();
     // Back off only when a whole tick read nothing: each idle tick costs a read per task.
     delayMs = sawBytes || cutShort ? tickMs : Math.min(delayMs * 2, idleTickMs);
-    if (ticking) schedule();
+    if (!ticking) return;
+    if (delayMs > tickMs) arm();
+    else disarm();
+    schedule();
   }
 
   const stop = () => {
     ticking = false;
+    disarm();
     if (timer) clearTimeout(timer);
+    if (woken) clearImmediate(woken);
     timer = undefined;
+    woken = undefined;
   };
 
   return {
@@ -137,8 +185,10 @@ export const createIngestTick = ({
     ensureTicking: () => {
       ticking = true;
       // A task just started: its first lines should not wait out a backed-off tick.
-      if (timer && delayMs === tickMs) return;
+      if (woken || (timer && delayMs === tickMs)) return;
       if (timer) clearTimeout(timer);
+      // The watchers cover the old set of tasks; the fast tick needs none.
+      disarm();
       delayMs = tickMs;
       schedule();
     },
