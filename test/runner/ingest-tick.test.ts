@@ -152,18 +152,25 @@ describe('ingest tick', () => {
     expect(t.reads.length).toBe(before);
   });
 
-  it('leaves the rest of the tasks to the next tick once the budget is spent, taking turns', () => {
+  it('reads the tasks left after the budget on a later turn of the loop, in one tick', () => {
     // Each clock reading is 6 ms later: the budget of 10 ms is spent after two tasks.
     let clock = 0;
     const t = setUp({ budgetMs: 10, now: () => (clock += 6) });
     for (const id of ids) t.addTask(id);
     for (const id of ids) appendFileSync(t.files[id]!, `${id} 1\n`);
+    let commits = 0;
+    t.store.subscribe(() => commits++);
+    const start = Date.now();
     t.tick.ensureTicking();
-    vi.advanceTimersByTime(33);
+    vi.advanceTimersToNextTimer();
     expect(t.reads.map((r) => r.taskId)).toEqual(['a@w1', 'b@w1']);
-    // A tick cut short is followed by a fast one, which starts with the tasks left out.
-    vi.advanceTimersByTime(33);
+    expect(commits).toBe(1);
+    // Not a tick later: on the next turn of the loop (setImmediate), after input.
+    expect(Date.now() - start).toBe(33);
+    vi.advanceTimersToNextTimer();
+    expect(Date.now() - start).toBeLessThan(33 + 33);
     expect(t.reads.map((r) => r.taskId)).toEqual(['a@w1', 'b@w1', 'c@w1', 'd@w1']);
+    expect(commits).toBe(2);
     for (const id of ids) expect(t.logBook.ring(`${id}@w1`).at(0)).toBe(`${id} 1`);
     t.tick.dispose();
   });
@@ -180,6 +187,16 @@ describe('ingest tick', () => {
     expect(ring.first()).toBe(19_900);
     expect(ring.at(19_900)).toBe('line 19901');
     expect(ring.at(19_999)).toBe('line 20000');
+    // The read replaced the whole ring: the next read is at the flood tick, 100 ms later.
+    appendFileSync(t.files.a!, 'after\n');
+    vi.advanceTimersByTime(99);
+    expect(t.reads).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(t.reads).toHaveLength(2);
+    expect(ring.at(20_000)).toBe('after');
+    // A read that fits in the ring is followed by the fast tick again.
+    vi.advanceTimersByTime(33);
+    expect(t.reads).toHaveLength(3);
     t.tick.dispose();
   });
 

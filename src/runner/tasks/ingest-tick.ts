@@ -37,11 +37,19 @@ export type IngestTickOptions = {
    */
   maxBytesPerRead?: number;
   /**
-   * CPU a tick may spend reading before it leaves the remaining tasks to the next tick, so a
-   * flood leaves the event loop free for keys. Tasks take turns being read first.
-   * @default 10
+   * CPU one turn of the event loop may spend reading: past it, the tick reads its remaining
+   * tasks on the next turn (setImmediate), after input has been handled, so a flood leaves
+   * keys responsive. Tasks take turns being read first.
+   * @default 8
    */
   budgetMs?: number;
+  /**
+   * The tick while a read gives more lines than a ring holds (each read replaces the whole
+   * ring): the pane shows the newest lines 10 times a second instead of 30, and a third of the
+   * strings are made. The file keeps every line.
+   * @default 100
+   */
+  floodTickMs?: number;
   /**
    * While backed off, a write to any task's log (fs.watch) ends the wait at once, so the first
    * line after a quiet spell shows without waiting out the idle tick. Polling stays the rule:
@@ -65,7 +73,8 @@ export const createIngestTick = ({
   tickMs,
   idleTickMs = 200,
   maxBytesPerRead = 4 * 1024 * 1024,
-  budgetMs = 10,
+  budgetMs = 8,
+  floodTickMs = 100,
   wakeOnWrite = true,
   now = () => performance.now(),
 }: IngestTickOptions): IngestTick => {
@@ -95,31 +104,40 @@ export const createIngestTick = ({
     }
   };
 
-  const readAll = (): { sawBytes: boolean; cutShort: boolean } => {
+  /** Tasks of the current tick not read yet (0: the next call starts a new tick), and its news. */
+  let left = 0;
+  let sawBytes = false;
+  let flooded = false;
+
+  /** Reads tasks until all of this tick's are read or the budget is spent; true when done. */
+  const readSlice = (): boolean => {
     const batch: TaskOutput[] = [];
     const tasks = [...handles];
+    if (left === 0) {
+      left = tasks.length;
+      sawBytes = false;
+      flooded = false;
+    }
     const startedAt = now();
-    let sawBytes = false;
-    let cutShort = false;
-    for (let i = 0; i < tasks.length; i++) {
-      const at = (firstTask + i) % tasks.length;
+    while (left > 0 && tasks.length > 0) {
+      const at = firstTask % tasks.length;
       const [taskId, handle] = tasks[at]!;
+      const ring = logBook.ring(taskId);
       const read = handle.tailer.readTail({
         maxBytes: maxBytesPerRead,
-        keepLines: logBook.ring(taskId).maxLines,
+        keepLines: ring.maxLines,
         mayMatter: handle.parser.mayMatter,
       });
       if (read.bytes > 0) sawBytes = true;
+      if (read.skipped > 0) flooded = true;
       ingestTail(taskId, handle, read, batch);
-      if (i < tasks.length - 1 && now() - startedAt >= budgetMs) {
-        firstTask = at + 1;
-        cutShort = true;
-        break;
-      }
+      firstTask = at + 1;
+      left--;
+      if (left > 0 && now() - startedAt >= budgetMs) break;
     }
-    if (!cutShort) firstTask = 0;
+    if (tasks.length === 0) left = 0;
     if (batch.length > 0) store.getState().outputReceived(batch);
-    return { sawBytes, cutShort };
+    return left === 0;
   };
 
   const schedule = () => {
@@ -158,11 +176,20 @@ export const createIngestTick = ({
     if (woken) clearImmediate(woken);
     timer = undefined;
     woken = undefined;
-    const { sawBytes, cutShort } = readAll();
-    // Back off only when a whole tick read nothing: each idle tick costs a read per task.
-    delayMs = sawBytes || cutShort ? tickMs : Math.min(delayMs * 2, idleTickMs);
+    const done = readSlice();
     if (!ticking) return;
-    if (delayMs > tickMs) arm();
+    if (!done) {
+      // The rest of this tick's tasks after the keys and frames that waited (setImmediate
+      // runs after the loop has polled for input).
+      disarm();
+      woken = setImmediate(onTick);
+      return;
+    }
+    // A read that replaced a whole ring is a flood: a ring-full of strings per task 30 times
+    // a second is garbage nobody can read, so the tick slows to `floodTickMs`. Back off only
+    // when a whole tick read nothing: each idle tick costs a read per task.
+    delayMs = flooded ? floodTickMs : sawBytes ? tickMs : Math.min(delayMs * 2, idleTickMs);
+    if (delayMs > tickMs && !flooded) arm();
     else disarm();
     schedule();
   }
