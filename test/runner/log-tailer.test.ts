@@ -50,6 +50,23 @@ describe('log tailer readTail', () => {
     tailer.close();
   });
 
+  it('behind a flood, makes no ring strings until it has caught up, then the newest lines', () => {
+    appendFileSync(file, noise(1000));
+    const tailer = createLogTailer(file);
+    const reads = [];
+    for (;;) {
+      const read = tailer.readTail({ maxBytes: 8192, keepLines: 10, mayMatter: () => false });
+      reads.push(read);
+      if (!read.behind) break;
+    }
+    expect(reads.length).toBeGreaterThan(3);
+    for (const read of reads.slice(0, -1)) expect(read).toMatchObject({ lines: [], skipped: 0 });
+    expect(reads.at(-1)!.skipped).toBe(990);
+    expect(reads.at(-1)!.lines).toEqual(noise(10, 991).trimEnd().split('\n'));
+    expect(tailer.readTail({ maxBytes: 8192, keepLines: 10 }).bytes).toBe(0);
+    tailer.close();
+  });
+
   it('reads nothing and says so when no byte arrived', () => {
     const tailer = createLogTailer(file);
     expect(tailer.readTail({ maxBytes: 1024, keepLines: 5 })).toMatchObject({ bytes: 0 });

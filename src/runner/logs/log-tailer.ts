@@ -14,6 +14,12 @@ export type TailRead = {
   progressLines: string[];
   /** The newest complete lines of the read, at most `keepLines`, oldest first. */
   lines: string[];
+  /**
+   * The read filled `maxBytes` and more may wait: only progress lines came back, the ring's
+   * lines and the count of lines passed over come with the read that catches up. Read again
+   * soon (after yielding): the newest lines of this read are read again then.
+   */
+  behind: boolean;
 };
 
 export type TailReadOptions = {
@@ -66,7 +72,13 @@ const scratchOf = (bytes: number): Buffer => {
   return scratch;
 };
 
-const nothingRead = (): TailRead => ({ bytes: 0, skipped: 0, progressLines: [], lines: [] });
+const nothingRead = (): TailRead => ({
+  bytes: 0,
+  skipped: 0,
+  progressLines: [],
+  lines: [],
+  behind: false,
+});
 
 /** Start of the newest `keepLines` complete lines ending at `lastNewline`, or 0 if there are fewer. */
 const keptFrom = (region: Buffer, lastNewline: number, keepLines: number): number => {
@@ -84,6 +96,8 @@ export const createLogTailer = (file: string, startOffset = 0): LogTailer => {
   const buffer = Buffer.allocUnsafe(chunkBytes);
   let fd: number | undefined;
   let offset = startOffset;
+  /** Lines passed over by reads that were behind, not yet reported. */
+  let skippedBehind = 0;
 
   const open = (): number | undefined => {
     if (fd === undefined) {
@@ -181,13 +195,23 @@ export const createLogTailer = (file: string, startOffset = 0): LogTailer => {
     }
     if (bytes === 0) return nothingRead();
     const region = into.subarray(0, bytes);
-    offset += bytes;
     const lastNewline = region.lastIndexOf(newline, bytes - 1);
     const keepFrom = lastNewline === -1 ? 0 : keptFrom(region, lastNewline, keepLines);
+    if (bytes === maxBytes && keepFrom > 0) {
+      // Behind a flood: making strings of this read's newest lines would be wasted when the
+      // next read brings a ring-full, so they stay in the file and start the next read.
+      const passed = passOver(region, keepFrom, mayMatter);
+      offset += keepFrom;
+      skippedBehind += passed.skipped;
+      return { ...nothingRead(), bytes, progressLines: passed.progressLines, behind: true };
+    }
+    offset += bytes;
     const passed =
       keepFrom > 0 ? passOver(region, keepFrom, mayMatter) : { skipped: 0, progressLines: [] };
     const lines = splitter.push(region.subarray(keepFrom, bytes));
-    return { bytes, ...passed, lines };
+    const skipped = passed.skipped + skippedBehind;
+    skippedBehind = 0;
+    return { bytes, skipped, progressLines: passed.progressLines, lines, behind: false };
   };
 
   return {

@@ -98,7 +98,7 @@ export const createIngestTick = ({
     for (const line of read.progressLines) handle.parser.feed(line);
     // Lines older than a full ring of newer ones are counted, not kept: the file has them.
     if (read.skipped > 0) logBook.ring(taskId).skip(read.skipped);
-    if (read.lines.length > 0 || read.skipped > 0) {
+    if (read.lines.length > 0 || read.skipped > 0 || read.progressLines.length > 0) {
       ingest(taskId, handle, read.lines, batch);
       if (read.lines.length === 0) batch.push({ taskId, progress: handle.parser.snapshot() });
     }
@@ -108,6 +108,7 @@ export const createIngestTick = ({
   let left = 0;
   let sawBytes = false;
   let flooded = false;
+  let behind = false;
 
   /** Reads tasks until all of this tick's are read or the budget is spent; true when done. */
   const readSlice = (): boolean => {
@@ -117,6 +118,7 @@ export const createIngestTick = ({
       left = tasks.length;
       sawBytes = false;
       flooded = false;
+      behind = false;
     }
     const startedAt = now();
     while (left > 0 && tasks.length > 0) {
@@ -130,6 +132,7 @@ export const createIngestTick = ({
       });
       if (read.bytes > 0) sawBytes = true;
       if (read.skipped > 0) flooded = true;
+      if (read.behind) behind = true;
       ingestTail(taskId, handle, read, batch);
       firstTask = at + 1;
       left--;
@@ -178,7 +181,8 @@ export const createIngestTick = ({
     woken = undefined;
     const done = readSlice();
     if (!ticking) return;
-    if (!done) {
+    // A task behind a flood is read again on the next turn too, until it has caught up.
+    if (!done || behind) {
       // The rest of this tick's tasks after the keys and frames that waited (setImmediate
       // runs after the loop has polled for input).
       disarm();
