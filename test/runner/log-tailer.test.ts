@@ -64,6 +64,20 @@ describe('log tailer readTail', () => {
     expect(reads.at(-1)!.skipped).toBe(990);
     expect(reads.at(-1)!.lines).toEqual(noise(10, 991).trimEnd().split('\n'));
     expect(tailer.readTail({ maxBytes: 8192, keepLines: 10 }).bytes).toBe(0);
+    expect(tailer.takeSkipped()).toBe(0);
+    tailer.close();
+  });
+
+  it('leaves a drain the count of lines a read behind a flood passed over', () => {
+    appendFileSync(file, noise(1000));
+    const tailer = createLogTailer(file);
+    const read = tailer.readTail({ maxBytes: 8192, keepLines: 10, mayMatter: () => false });
+    expect(read.behind).toBe(true);
+    const skipped = tailer.takeSkipped();
+    const rest = tailer.finish();
+    expect(skipped + rest.length).toBe(1000);
+    expect(rest.at(-1)).toBe('p1 1000 1733000000000 lorem ipsum');
+    expect(tailer.takeSkipped()).toBe(0);
     tailer.close();
   });
 

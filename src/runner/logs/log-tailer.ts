@@ -49,6 +49,11 @@ export type LogTailer = {
   readTail: (options: TailReadOptions) => TailRead;
   /** Reads the rest and returns it, including a last line with no newline. */
   finish: () => string[];
+  /**
+   * Lines a read behind a flood passed over and no `readTail` has reported yet; a drain with
+   * `readNew` or `finish` (every line) takes them so the ring's sequence still counts them.
+   */
+  takeSkipped: () => number;
   close: () => void;
 };
 
@@ -221,6 +226,11 @@ export const createLogTailer = (file: string, startOffset = 0): LogTailer => {
       const lines = readNew(Number.POSITIVE_INFINITY);
       for (const line of splitter.flush()) lines.push(line);
       return lines;
+    },
+    takeSkipped: () => {
+      const skipped = skippedBehind;
+      skippedBehind = 0;
+      return skipped;
     },
     close: () => {
       if (fd !== undefined) closeSync(fd);

@@ -209,6 +209,8 @@ export const createIngestTick = ({
 
   return {
     drain: (taskId, handle, lines) => {
+      // A drain reads every line from where a read behind a flood stopped: a ring-full at least.
+      logBook.ring(taskId).skip(handle.tailer.takeSkipped());
       const batch: TaskOutput[] = [];
       ingest(taskId, handle, lines, batch);
       if (batch.length > 0) store.getState().outputReceived(batch);
