@@ -211,14 +211,23 @@ export const createScheduler = ({
     state.noticeShown(`run (${run.mode}) finished: ${parts.join(', ')}`, held ? 'warn' : 'info');
   };
 
+  // One pump for all the changes made together: a task's end, its step marked done, the next
+  // launch's starting and started are four changes, and each pump walks every step (1000 at
+  // 50 at once end dozens of times a second).
+  let pumpQueued = false;
   const unsubscribe = store.subscribe((state, previous) => {
     if (
-      state.tasks !== previous.tasks ||
-      state.coverage !== previous.coverage ||
-      state.run !== previous.run ||
-      state.retries !== previous.retries
+      !pumpQueued &&
+      (state.tasks !== previous.tasks ||
+        state.coverage !== previous.coverage ||
+        state.run !== previous.run ||
+        state.retries !== previous.retries)
     ) {
-      queueMicrotask(pump);
+      pumpQueued = true;
+      queueMicrotask(() => {
+        pumpQueued = false;
+        pump();
+      });
     }
   });
 
