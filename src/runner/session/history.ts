@@ -2,7 +2,7 @@ import {
   closeSync,
   constants,
   existsSync,
-  fsyncSync,
+  fsync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -28,8 +28,8 @@ const defaults = { maxBytes: 1024 * 1024, keep: 5 };
 const rotated = (stateDir: string, n: number) => path.join(stateDir, `history.${n}.jsonl`);
 
 /**
- * Appends one record durably: O_APPEND (whole lines, even with a second writer), fsync before
- * returning. Returns a message when rotation had to drop the oldest file, so the loss is said.
+ * Appends one record durably: O_APPEND (whole lines, even with a second writer), then an fsync
+ * in the background. Returns a message when rotation had to drop the oldest file, so the loss is said.
  */
 export const appendRunRecord = (
   stateDir: string,
@@ -47,10 +47,14 @@ export const appendRunRecord = (
   );
   try {
     writeSync(fd, `${JSON.stringify(record)}\n`);
-    fsyncSync(fd);
-  } finally {
+  } catch (error) {
     closeSync(fd);
+    throw error;
   }
+  // Once written, the line is the kernel's: a crashed or killed console loses nothing. The
+  // fsync (for a crash of the machine) runs off the event loop: one per run end, waited for,
+  // held up every launch when 50 short tasks at once end dozens of times a second.
+  fsync(fd, () => closeSync(fd));
   return dropped;
 };
 
