@@ -52,8 +52,9 @@ describe('a console killed at a failpoint of a launch', () => {
   it.each([
     // The run is spawned and the journal still says "starting" with no pid.
     { failpoint: 'launch:after-spawn', runs: 1, followed: true },
-    // The second journal write (the one with the pid) never replaces the first.
-    { failpoint: 'journal:before-rename@2', runs: 1, followed: true },
+    // The first journal write never replaces the old journal. Writes are coalesced, so the
+    // first one already holds the run's pid (its start and launch are one write).
+    { failpoint: 'journal:before-rename@1', runs: 1, followed: true },
     // The journal says "starting" and nothing was spawned: the next console starts it.
     { failpoint: 'launch:before-spawn', runs: 2, followed: false },
   ])(
