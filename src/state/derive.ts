@@ -30,6 +30,7 @@ export type StatusCounts = Record<TaskStatus, number>;
 // replaced only when some task changed, and the plan never is.
 const countsOf = new WeakMap<Record<TaskId, TaskRuntime>, StatusCounts>();
 const rowsOf = new WeakMap<Plan, TableRow[]>();
+const taskOrderOf = new WeakMap<Plan, { ids: TaskId[]; rowIndex: Map<TaskId, number> }>();
 
 export const statusCounts = (tasks: Record<TaskId, TaskRuntime>): StatusCounts => {
   const known = countsOf.get(tasks);
@@ -105,3 +106,28 @@ export const tableRows = (plan: Plan): readonly TableRow[] => {
   rowsOf.set(plan, rows);
   return rows;
 };
+
+/**
+ * The table's tasks in order and each one's row: a key press moves the selection by one and
+ * must not walk a 1000-task plan to find where it is.
+ */
+const taskOrder = (plan: Plan) => {
+  const known = taskOrderOf.get(plan);
+  if (known) return known;
+  const ids: TaskId[] = [];
+  const rowIndex = new Map<TaskId, number>();
+  tableRows(plan).forEach((row, index) => {
+    if (row.kind !== 'task') return;
+    ids.push(row.taskId);
+    rowIndex.set(row.taskId, index);
+  });
+  const order = { ids, rowIndex };
+  taskOrderOf.set(plan, order);
+  return order;
+};
+
+/** Task ids in the order the table shows them. */
+export const tableTaskIds = (plan: Plan): readonly TaskId[] => taskOrder(plan).ids;
+
+/** Each task's index in `tableRows(plan)`. */
+export const taskRowIndex = (plan: Plan): ReadonlyMap<TaskId, number> => taskOrder(plan).rowIndex;

@@ -5,7 +5,7 @@ import type { LogBook } from '../state/log-book.js';
 import type { CoverageControl, RunControl, TaskControl } from '../state/services.js';
 import type { RunMode, RunScope } from '../state/run-slice.js';
 import { readinessOf } from '../state/readiness.js';
-import { processorsInOrder, tableRows } from '../state/derive.js';
+import { processorsInOrder, tableTaskIds } from '../state/derive.js';
 import { isActive } from '../state/task-status.js';
 import { Mode } from '../state/ui-slice.js';
 import { ActionId } from './keymap.js';
@@ -24,10 +24,6 @@ export type UiContext = {
   /** Leave the console, stopping running tasks or leaving them running. */
   quit: (policy: 'stop' | 'leave') => void;
 };
-
-/** Tasks in the order the table shows them. */
-const taskIds = (ctx: UiContext): TaskId[] =>
-  tableRows(ctx.store.getState().plan).flatMap((row) => (row.kind === 'task' ? [row.taskId] : []));
 
 /** The pane that log keys act on: the focused pane, or the selected task's pane. */
 const focusedPane = (ctx: UiContext) => {
@@ -50,7 +46,7 @@ const moveSelection = (ctx: UiContext, delta: number) => {
     if (next && windowId) state.taskSelected(`${next}@${windowId}`);
     return;
   }
-  const ids = taskIds(ctx);
+  const ids = tableTaskIds(state.plan);
   const index = state.selectedTaskId ? ids.indexOf(state.selectedTaskId) : -1;
   const next = ids[Math.min(ids.length - 1, Math.max(0, index + delta))];
   if (next) state.taskSelected(next);
