@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { Box } from 'ink';
 import path from 'node:path';
 import { failureCount } from '../state/progress.js';
@@ -10,7 +11,7 @@ import { Line } from './line.js';
 import { useAppState, useServices } from './services-context.js';
 
 /** What the selected task's last run came to: the reason, the failed dates, the log file. */
-export const DetailLine = ({ width }: { width: number }) => {
+export const DetailLine = memo(function DetailLine({ width }: { width: number }) {
   const { paint } = useServices();
   const taskId = useAppState((s) => s.selectedTaskId);
   const runtime = useAppState((s) => (s.selectedTaskId ? s.tasks[s.selectedTaskId] : undefined));
@@ -49,4 +50,4 @@ export const DetailLine = ({ width }: { width: number }) => {
       <Line text={fitWidth(parts.join(paint.muted(' · ')), width)} />
     </Box>
   );
-};
+});

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { Box } from 'ink';
 import stringWidth from 'string-width';
 import { Mode } from '../state/ui-slice.js';
@@ -26,7 +27,7 @@ const hints = keymap
   .sort((a, b) => footerOrder.indexOf(a.action) - footerOrder.indexOf(b.action));
 
 /** Key hints from the keymap, or the search prompt, or the question being asked; plus the latest notice. */
-export const Footer = ({ width }: { width: number }) => {
+export const Footer = memo(function Footer({ width }: { width: number }) {
   const { paint } = useServices();
   const mode = useAppState((s) => s.mode);
   const draft = useAppState((s) => s.search.draft);
@@ -56,4 +57,4 @@ export const Footer = ({ width }: { width: number }) => {
       <Line text={fitWidth(`${shownLeft}${gap}${shownRight}`, width)} />
     </Box>
   );
-};
+});
