@@ -10,10 +10,23 @@
  */
 export type RowMarks = {
   /** The mark for this row; called by Ink while it draws the frame that shows it. */
-  mark: (key: string, text: string) => string;
-  /** The frame's rows with each mark replaced by its text; forgets rows the frame no longer has. */
-  resolve: (rows: readonly string[]) => string[];
+  mark: (key: string, text: RowText) => string;
+  /**
+   * The frame's rows with each mark replaced by its text, timed ones at `now`; forgets rows
+   * the frame no longer has.
+   */
+  resolve: (rows: readonly string[], now: number) => string[];
+  /** Whether the rows last resolved show a clock (see `RowText`). */
+  ticking: () => boolean;
 };
+
+/**
+ * A row's text, or for a row that shows elapsed times or countdowns, the text at a given
+ * time: the writer redraws those rows on its own clock, without a React commit or an Ink
+ * frame. `ticks: false` is a text of the time of the frame that shows it, never redrawn alone.
+ */
+export type RowText = string | TimedText;
+export type TimedText = { at: (now: number) => string; ticks: boolean };
 
 const edge = '\uE000';
 const digitBase = 0xe010;
@@ -21,8 +34,9 @@ const markPattern = /\uE000([\uE010-\uE019]+)\uE000/g;
 
 export const createRowMarks = (): RowMarks => {
   const numbers = new Map<string, number>();
-  const texts = new Map<number, string>();
+  const texts = new Map<number, RowText>();
   let next = 0;
+  let ticking = false;
   return {
     mark: (key, text) => {
       let number = numbers.get(key);
@@ -35,15 +49,19 @@ export const createRowMarks = (): RowMarks => {
       for (const digit of String(number)) digits += String.fromCharCode(digitBase + Number(digit));
       return `${edge}${digits}${edge}`;
     },
-    resolve: (rows) => {
+    resolve: (rows, now) => {
       const seen = new Set<number>();
+      ticking = false;
       const resolved = rows.map((row) =>
         row.includes(edge)
           ? row.replace(markPattern, (_, digits: string) => {
               let number = 0;
               for (const char of digits) number = number * 10 + (char.charCodeAt(0) - digitBase);
               seen.add(number);
-              return texts.get(number) ?? '';
+              const text = texts.get(number) ?? '';
+              if (typeof text === 'string') return text;
+              if (text.ticks) ticking = true;
+              return text.at(now);
             })
           : row,
       );
@@ -54,5 +72,6 @@ export const createRowMarks = (): RowMarks => {
       }
       return resolved;
     },
+    ticking: () => ticking,
   };
 };

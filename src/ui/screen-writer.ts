@@ -5,6 +5,7 @@ import { fitWidth } from './format.js';
 import type { Paint } from './paint.js';
 import { paneRows } from './pane-rows.js';
 import { createRowMarks } from './row-marks.js';
+import type { RowText } from './row-marks.js';
 import type { PaneRect } from './pane-rows.js';
 
 /**
@@ -23,13 +24,19 @@ export type ScreenWriter = {
   /** Where the log panes are; the log area publishes it after each layout change. */
   panesChanged: (panes: readonly PaneRect[]) => void;
   /** A chrome row's mark: Ink draws the mark, the writer the row (see row-marks.ts). */
-  mark: (key: string, text: string) => string;
+  mark: (key: string, text: RowText) => string;
   /** Forget what is on screen, so the next frame is written whole (after a resize). */
   invalidate: () => void;
   dispose: () => void;
 };
 
-export type ScreenWriterOptions = { store: AppStore; logBook: LogBook; paint: Paint };
+export type ScreenWriterOptions = {
+  store: AppStore;
+  logBook: LogBook;
+  paint: Paint;
+  /** How often rows with elapsed times and countdowns are redrawn. @default 1000 */
+  clockMs?: number;
+};
 
 /** The terminal the writer draws on: a tty, or the test helper's virtual terminal. */
 export type Terminal = {
@@ -58,10 +65,13 @@ const paneInputsChanged = (state: AppState, prev: AppState): boolean =>
 
 export const createScreenWriter = (
   terminal: Terminal,
-  { store, logBook, paint }: ScreenWriterOptions,
+  { store, logBook, paint, clockMs = 1000 }: ScreenWriterOptions,
 ): ScreenWriter => {
   let shown: string[] = [];
+  // Ink's last frame as it came, marks and all; `chrome` is that frame with the rows' texts.
+  let frame: string[] = [];
   let chrome: string[] = [];
+  let clock: NodeJS.Timeout | undefined;
   let panes: readonly PaneRect[] = [];
   // After a resize the terminal has reflowed what was on screen: start from a blank one.
   let clearFirst = false;
@@ -117,6 +127,24 @@ export const createScreenWriter = (
     if (out) terminal.write(beginUpdate + out + endUpdate);
   };
 
+  // One clock for every timed row, so elapsed times and countdowns move together once a
+  // second. A tick costs the few timed rows' texts and a write of those that changed: no
+  // React commit, no Ink frame (Ink's output stage walks its whole canvas per frame). It runs
+  // only while a frame shows a timed row, so an idle console keeps no timer at all.
+  const resolveChrome = () => {
+    chrome = marks.resolve(frame, Date.now());
+    if (marks.ticking() && !clock && !disposed) {
+      clock = setInterval(() => {
+        resolveChrome();
+        schedule();
+      }, clockMs);
+      clock.unref();
+    } else if (!marks.ticking() && clock) {
+      clearInterval(clock);
+      clock = undefined;
+    }
+  };
+
   const flush = () => {
     scheduled = false;
     if (!disposed) draw(compose());
@@ -148,10 +176,11 @@ export const createScreenWriter = (
     isTTY: { value: true },
     write: {
       value: (chunk: string | Uint8Array) => {
-        const frame = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-        const rows = frame.split('\n');
+        const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+        const rows = text.split('\n');
         if (rows.at(-1) === '') rows.pop();
-        chrome = marks.resolve(rows);
+        frame = rows;
+        resolveChrome();
         schedule();
         return true;
       },
@@ -173,6 +202,8 @@ export const createScreenWriter = (
     },
     dispose: () => {
       disposed = true;
+      if (clock) clearInterval(clock);
+      clock = undefined;
       unsubscribe();
       terminal.off('resize', onResize);
     },

@@ -5,11 +5,12 @@ import type { LogBook } from '../state/log-book.js';
 import type { ChromeView } from './chrome-view.js';
 import type { Paint } from './paint.js';
 import type { PaneRect } from './pane-rows.js';
+import type { RowText } from './row-marks.js';
 
 /** The screen writer, as the chrome sees it: where the log panes go, and the rows' marks. */
 export type PaneScreen = {
   panesChanged: (panes: readonly PaneRect[]) => void;
-  mark: (key: string, text: string) => string;
+  mark: (key: string, text: RowText) => string;
 };
 
 /**
