@@ -34,12 +34,11 @@ export const createRetrySlice: StateCreator<AppState, [], [], RetrySlice> = (set
 });
 
 /** `retry 2/3 in 45s`, or '' when none is pending. */
-export const retryLabel = (
-  state: Pick<AppState, 'retries'>,
-  taskId: TaskId,
-  now: number,
-): string => {
-  const retry = state.retries[taskId];
-  if (!retry) return '';
-  return `retry ${retry.retry}/${retry.of} in ${Math.max(0, Math.ceil((retry.at - now) / 1000))}s`;
-};
+export const retryLabel = (state: Pick<AppState, 'retries'>, taskId: TaskId, now: number): string =>
+  retryText(state.retries[taskId], now);
+
+/** The same for a retry already looked up: a table row holds its own and ticks with the clock. */
+export const retryText = (retry: PendingRetry | undefined, now: number): string =>
+  retry
+    ? `retry ${retry.retry}/${retry.of} in ${Math.max(0, Math.ceil((retry.at - now) / 1000))}s`
+    : '';

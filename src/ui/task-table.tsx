@@ -1,37 +1,33 @@
 import { memo, useMemo } from 'react';
 import { Box } from 'ink';
 import type { Task } from '../plan/types.js';
-import { statusCounts, tableRows } from '../state/derive.js';
+import { tableRows, taskRowIndex } from '../state/derive.js';
+import { retryText } from '../state/retry-slice.js';
+import { isActive } from '../state/task-status.js';
 import { fitWidth, padWidth } from './format.js';
 import { Line } from './line.js';
+import { pendingLabel } from './pending-label.js';
+import type { RowText } from './row-marks.js';
 import { useAppState, useServices } from './services-context.js';
 import { headingText, tableColumns, taskRowText } from './task-columns.js';
 import type { Columns } from './task-columns.js';
-import { useClock } from './use-clock.js';
-import { retryLabel } from '../state/retry-slice.js';
-import { pendingLabel } from './pending-label.js';
 
 type Props = { width: number; height: number; focused: boolean };
 
-/** Tasks grouped by phase; scrolls to keep the selection in view. Only visible rows render. */
-export const TaskTable = ({ width, height, focused }: Props) => {
+/**
+ * Tasks grouped by phase; scrolls to keep the selection in view. Only visible rows render,
+ * and a row re-renders only when its own data or its selection changes: a key press costs
+ * two rows, not the screen. Elapsed times tick in the screen writer (see `TaskRow`).
+ */
+export const TaskTable = memo(function TaskTable({ width, height, focused }: Props) {
   const { paint } = useServices();
   const plan = useAppState((s) => s.plan);
   const selectedTaskId = useAppState((s) => s.selectedTaskId);
-  // Pending retries count down too.
-  const anyActive = useAppState((s) => {
-    const counts = statusCounts(s.tasks);
-    return (
-      counts.running + counts.starting + counts.stopping > 0 || Object.keys(s.retries).length > 0
-    );
-  });
-  // One clock for all rows, so elapsed times and countdowns move in one frame a second.
-  const now = useClock(anyActive);
-  const rows = useMemo(() => tableRows(plan), [plan]);
+  const rows = tableRows(plan);
   const tasksById = useMemo(() => new Map(plan.tasks.map((t) => [t.id, t])), [plan]);
   const columns = useMemo(() => tableColumns(width), [width]);
   const bodyRows = Math.max(1, height - 1);
-  const selectedIndex = rows.findIndex((r) => r.kind === 'task' && r.taskId === selectedTaskId);
+  const selectedIndex = selectedTaskId ? (taskRowIndex(plan).get(selectedTaskId) ?? -1) : -1;
   // Keep the selection (and its phase heading when possible) on screen.
   const top = Math.max(
     0,
@@ -52,13 +48,12 @@ export const TaskTable = ({ width, height, focused }: Props) => {
             width={width}
             selected={row.taskId === selectedTaskId}
             focused={focused}
-            now={now}
           />
         ),
       )}
     </Box>
   );
-};
+});
 
 type RowProps = {
   task: Task;
@@ -66,28 +61,39 @@ type RowProps = {
   width: number;
   selected: boolean;
   focused: boolean;
-  now: number;
 };
 
-const TaskRow = memo(function TaskRow({ task, columns, width, selected, focused, now }: RowProps) {
+/**
+ * One task. Its props are stable references and its selectors return the task's own
+ * runtime, cell, retry and label, so `memo` skips it unless one of them changed. A running
+ * task, a stop's countdown or a pending retry shows the time: its text is a function of the
+ * clock, which the screen writer calls once a second (row-marks.ts).
+ */
+const TaskRow = memo(function TaskRow({ task, columns, width, selected, focused }: RowProps) {
   const { paint } = useServices();
   const runtime = useAppState((s) => s.tasks[task.id]);
   const cell = useAppState((s) => s.coverage[task.id]);
-  const pending = useAppState((s) => retryLabel(s, task.id, now) || pendingLabel(s, task.id));
+  const retry = useAppState((s) => s.retries[task.id]);
+  const pending = useAppState((s) => pendingLabel(s, task.id));
   if (!runtime) return null;
-  const text = fitWidth(
-    taskRowText(task, runtime, columns, now, paint, selected, cell, pending),
-    width,
-  );
-  return (
-    <Line
-      text={
-        selected
-          ? focused
-            ? paint.selected(padWidth(text, width))
-            : paint.inverse(padWidth(text, width))
-          : text
-      }
-    />
-  );
+  const textAt = (now: number): string => {
+    const text = fitWidth(
+      taskRowText(
+        task,
+        runtime,
+        columns,
+        now,
+        paint,
+        selected,
+        cell,
+        retryText(retry, now) || pending,
+      ),
+      width,
+    );
+    if (!selected) return text;
+    return focused ? paint.selected(padWidth(text, width)) : paint.inverse(padWidth(text, width));
+  };
+  const timed = isActive(runtime.status) || retry !== undefined;
+  const text: RowText = timed ? { at: textAt, ticks: true } : textAt(Date.now());
+  return <Line text={text} />;
 });

@@ -4,6 +4,8 @@ import { createAppStore } from '../../src/state/store.js';
 import { createLogBook } from '../../src/state/log-book.js';
 import { createPaint } from '../../src/ui/paint.js';
 import { createScreenWriter } from '../../src/ui/screen-writer.js';
+import { renderApp } from '../support/render-app.js';
+import type { Rendered } from '../support/render-app.js';
 import { testPlan } from '../support/plans.js';
 import { VirtualTerminal } from '../support/virtual-terminal.js';
 
@@ -53,5 +55,26 @@ describe("the screen writer's clock", () => {
     expect(vi.getTimerCount()).toBe(0);
     expect(terminal.screen().split('\n').slice(0, 2)).toEqual(['done', 'eta 1000000']);
     writer.dispose();
+  });
+});
+
+describe('elapsed times in the task table', () => {
+  let app: Rendered | undefined;
+  afterEach(() => app?.unmount());
+
+  const elapsedOf = (frame: string): number | undefined => {
+    const row = frame.split('\n').find((line) => line.includes('alpha') && line.includes('w1'));
+    const match = row?.match(/running.*?(\d+)s\s/);
+    return match ? Number(match[1]) : undefined;
+  };
+
+  it('tick on the screen with no React commit and no Ink frame', async () => {
+    app = renderApp();
+    app.store.getState().taskStarting('alpha@w1', '/tmp/a.log');
+    app.store.getState().taskStarted('alpha@w1', 4321, Date.now() - 5_000);
+    const first = elapsedOf(await app.waitForFrame((f) => elapsedOf(f) !== undefined));
+    const inkFrames = app.frames.length;
+    await app.waitForFrame((f) => (elapsedOf(f) ?? 0) > (first ?? 0), 4000);
+    expect(app.frames.length).toBe(inkFrames);
   });
 });
