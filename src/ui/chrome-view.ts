@@ -12,7 +12,7 @@ export type ChromeView = Pick<StoreApi<AppState>, 'getState' | 'getInitialState'
   dispose: () => void;
 };
 
-/** Progress counters and clocks a few times a second. */
+/** Progress counters a few times a second (elapsed times tick in the screen writer). */
 export const chromeBudgetMs = 200;
 
 /** What keys change, and task statuses: the operator is waiting for these. */

@@ -51,8 +51,8 @@ const ellipsis = (text: string, width: number): string =>
   text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 
 /**
- * Seconds until SIGKILL, from the real time of drawing: the table's 1 s clock may be up to a
- * second old when a stop starts, which would show one second more than the grace period.
+ * Seconds until SIGKILL, from the real time of drawing: a `now` older than the stop (a row
+ * text built before it) would show one second more than the grace period.
  */
 const countdown = (killAt: number, now: number): number =>
   Math.max(0, Math.ceil((killAt - Math.max(now, Date.now())) / 1000));
