@@ -133,6 +133,9 @@ describe('a coordinator job is a process of its own', () => {
     );
     expect(ended).toContain('Successful: 2, Skipped: 0, Failed: 0');
     expect(startRequests(server)).toEqual([D1, D2]);
+    // The journal is written at most every 200 ms and last on quit: read it once the console is gone.
+    term.keys('q');
+    await waitFor('the console to exit', () => term!.exitStatus() !== undefined);
     const journal = JSON.parse(readFileSync(path.join(dir, '.backfill/journal.json'), 'utf8')) as {
       tasks: Record<string, { status: string; exitCode?: number; pid?: number }>;
     };
@@ -142,7 +145,5 @@ describe('a coordinator job is a process of its own', () => {
       pid: jobGroup,
     });
     for (const text of stateFiles(dir)) expect(text).not.toContain(token);
-    term.keys('q');
-    await waitFor('the console to exit', () => term!.exitStatus() !== undefined);
   }, 90_000);
 });
