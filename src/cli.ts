@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Plan } from './plan/index.js';
 import { parseCliArgs, usage } from './cli-args.js';
+import { loadOrExit } from './load-or-exit.js';
 
 // Each command imports what it needs when it runs: `--help` reads no plan, `validate`,
 // `status` and `run` never load ink or react, and only the console loads the UI.
@@ -11,19 +11,6 @@ const version = (): string =>
       version: string;
     }
   ).version;
-
-const loadOrExit = async (file: string): Promise<Plan> => {
-  const { loadPlan, PlanError } = await import('./plan/index.js');
-  try {
-    return loadPlan(file);
-  } catch (error) {
-    if (error instanceof PlanError) {
-      process.stderr.write(`backfill-console: invalid plan\n${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
-};
 
 const main = async (): Promise<number> => {
   const args = parseCliArgs(process.argv.slice(2));
@@ -84,17 +71,8 @@ const main = async (): Promise<number> => {
       );
     }
     case 'console': {
-      const plan = await loadOrExit(args.plan);
-      if (!process.stdout.isTTY) {
-        // Piped or redirected: nobody can drive a screen, so run the plan headless.
-        process.stdout.write(
-          'stdout is not a terminal: running the plan headless (backfill-console run)\n',
-        );
-        const { runHeadless } = await import('./headless/run-command.js');
-        return runHeadless(plan, { mode: 'all', dryRun: false }, process.stdout);
-      }
-      const { runConsole } = await import('./run-console.js');
-      return runConsole(plan);
+      const { runConsoleCommand } = await import('./console-command.js');
+      return runConsoleCommand(args.plan);
     }
   }
 };
