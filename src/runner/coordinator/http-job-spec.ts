@@ -49,12 +49,17 @@ export const readHttpJobSpec = (file: string): HttpJobSpec => {
 };
 
 /**
- * The job's entry file as shipped in the package (dist/). Run from the TypeScript sources
- * (the tests), the built file next to the sources' place in dist/ is used instead.
+ * The job's entry file as shipped in the package (dist/). Bundled into
+ * dist/console-command.js, this code sits two folders above it; run from the TypeScript
+ * sources (the tests), the built file next to the sources' place in dist/ is used instead.
  */
 export const httpJobEntry = (): string => {
   const here = fileURLToPath(new URL('./http-job-process.js', import.meta.url));
   if (existsSync(here)) return here;
+  const bundled = fileURLToPath(
+    new URL('./runner/coordinator/http-job-process.js', import.meta.url),
+  );
+  if (existsSync(bundled)) return bundled;
   const sources = `${path.sep}src${path.sep}`;
   const at = here.lastIndexOf(sources);
   return at < 0
