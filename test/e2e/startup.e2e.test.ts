@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTmux } from '../support/tmux.js';
+import { waitFor } from '../support/wait-for.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const recorder = path.join(root, 'test/e2e/fixtures/record-packages.mjs');
@@ -45,6 +47,8 @@ const packagesLoadedBy = (args: string[]) => {
 };
 
 const ui = ['ink', 'react', 'react-reconciler', 'yoga-layout'];
+let term: ReturnType<typeof startTmux> | undefined;
+afterEach(() => term?.kill());
 const bigQuery = ['@google-cloud/bigquery', 'google-auth-library'];
 
 describe('what each command loads', () => {
@@ -81,5 +85,34 @@ describe('what each command loads', () => {
     expect(status).toBe(2);
     expect(loaded.has('@google-cloud/bigquery')).toBe(true);
     for (const name of ui) expect(loaded.has(name)).toBe(false);
+  });
+
+  it('the console loads its code from one bundled file: no package but the native SQLite', async () => {
+    const { file } = writePlan();
+    const record = path.join(
+      mkdtempSync(path.join(os.tmpdir(), 'startup-record-')),
+      'packages.txt',
+    );
+    const bin = path.join(root, 'bin/backfill-console.js');
+    term = startTmux([
+      `RECORD_PACKAGES=${record}`,
+      'node',
+      '--import',
+      recorder,
+      bin,
+      '--plan',
+      file,
+    ]);
+    await term.waitForScreen((s) => /alpha\s+w1/.test(s), 'the task table');
+    term.keys('q');
+    await waitFor('the console to exit', () => term!.exitStatus() !== undefined);
+    expect(term.exitStatus()).toBe(0);
+    // ink, react, zod, yaml and execa are inside dist/console-command.js (scripts/bundle.mjs);
+    // better-sqlite3 is native and stays outside, with the packages it loads its addon through.
+    const loaded = existsSync(record)
+      ? readFileSync(record, 'utf8').split('\n').filter(Boolean)
+      : [];
+    const native = ['better-sqlite3', 'bindings', 'file-uri-to-path'];
+    expect([...new Set(loaded)].filter((name) => !native.includes(name))).toEqual([]);
   });
 });
