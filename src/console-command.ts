@@ -1,3 +1,4 @@
+import { mapStackTracesOf } from './bundle-stack-traces.js';
 import { loadOrExit } from './load-or-exit.js';
 
 /**
@@ -8,6 +9,8 @@ import { loadOrExit } from './load-or-exit.js';
  * the first frame.
  */
 export const runConsoleCommand = async (planFile: string): Promise<number> => {
+  // A crash report names src/…ts lines, not lines of the one bundled file.
+  mapStackTracesOf(import.meta.url);
   const plan = await loadOrExit(planFile);
   if (!process.stdout.isTTY) {
     // Piped or redirected: nobody can drive a screen, so run the plan headless.
