@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
+import module from 'node:module';
 import { parseCliArgs, usage } from './cli-args.js';
 import { loadOrExit } from './load-or-exit.js';
+
+// Node 22.1+ keeps V8's compiled code of every module loaded from here on between runs (in
+// the OS temp folder); Node 20, which @types/node describes, has no such cache.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 // Each command imports what it needs when it runs: `--help` reads no plan, `validate`,
 // `status` and `run` never load ink or react, and only the console loads the UI.
