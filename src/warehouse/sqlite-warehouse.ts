@@ -10,8 +10,9 @@
  * process, and waits out short write locks with busy_timeout.
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import {
   checkDateRange,
   collectDayRows,
@@ -81,8 +82,11 @@ export const openSqliteWarehouse = (
  * can read while a processor writes. The caller closes it.
  */
 export const openSqliteDatasetForWrite = (folder: string, dataset: string): Database.Database => {
+  // Required here, not imported: the console only reads, through its reader process, and
+  // must not load the native module at start-up for this writer's sake.
+  const BetterSqlite3 = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
   mkdirSync(folder, { recursive: true });
-  const db = new Database(path.join(folder, `${dataset}.sqlite`));
+  const db = new BetterSqlite3(path.join(folder, `${dataset}.sqlite`));
   db.pragma(`busy_timeout = ${sqliteBusyTimeoutMs}`);
   db.pragma('journal_mode = WAL');
   return db;
