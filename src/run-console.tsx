@@ -10,6 +10,7 @@ import { openPlanWarehouse } from './runner/coverage/open-plan-warehouse.js';
 import { keepJournal } from './runner/session/journal-keeper.js';
 import { keepHistory } from './runner/session/history-keeper.js';
 import { buildHandoff, writeHandoffFile } from './runner/session/handoff-writer.js';
+import { stateWriteProblem } from './runner/session/state-write-problem.js';
 import { createNotifier } from './runner/notify/notifier.js';
 import { createRetrier } from './runner/orchestration/retries.js';
 import { restoreSession } from './runner/session/restore-session.js';
@@ -80,7 +81,16 @@ export const runConsole = async (plan: Plan): Promise<number> => {
     store.getState().noticeShown('writing the handoff report (asking the warehouse first)…');
     buildHandoff(store, scheduler, warehouse?.description, redact)
       .then((markdown) => {
-        const file = writeHandoffFile(plan, markdown);
+        let file: string;
+        try {
+          file = writeHandoffFile(plan, markdown);
+        } catch (error) {
+          // The report is written into the state folder: its trouble shows in the header too.
+          const trouble = stateWriteProblem(plan.stateDir, 'the handoff report', error);
+          store.getState().noticeShown(trouble.problem, 'error');
+          store.getState().stateWriteFailed(trouble);
+          return;
+        }
         store
           .getState()
           .noticeShown(`handoff report written to ${path.relative(process.cwd(), file) || file}`);

@@ -15,6 +15,8 @@ import type { HistorySlice } from './history-slice.js';
 import { createHistorySlice } from './history-slice.js';
 import type { RetrySlice } from './retry-slice.js';
 import { createRetrySlice } from './retry-slice.js';
+import type { StateFolderSlice } from './state-folder-slice.js';
+import { createStateFolderSlice } from './state-folder-slice.js';
 
 export type AppState = TasksSlice &
   UiSlice &
@@ -22,7 +24,8 @@ export type AppState = TasksSlice &
   ChecksSlice &
   RunSlice &
   HistorySlice &
-  RetrySlice & { plan: Plan };
+  RetrySlice &
+  StateFolderSlice & { plan: Plan };
 export type AppStore = StoreApi<AppState>;
 
 /** One store per console (and per test): no module singleton. */
@@ -36,6 +39,7 @@ export const createAppStore = (plan: Plan): AppStore =>
     ...createRunSlice(...args),
     ...createHistorySlice(...args),
     ...createRetrySlice(...args),
+    ...createStateFolderSlice(...args),
   }));
 
 /** Tasks whose processor declares where its output lands: the cells of the coverage tracker. */

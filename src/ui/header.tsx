@@ -4,6 +4,7 @@ import { statusCounts } from '../state/derive.js';
 import { CellState, cellState } from '../state/coverage-state.js';
 import type { CoverageCell } from '../state/coverage-slice.js';
 import { TaskStatus } from '../state/task-status.js';
+import { stateFolderMark } from '../state/state-folder-slice.js';
 import type { TaskId } from '../plan/types.js';
 import { theme } from './theme.js';
 import { etaText, planEta } from '../state/plan-eta.js';
@@ -29,6 +30,8 @@ export const Header = memo(function Header({ width }: { width: number }) {
   });
   // The plan's overall progress: cells complete by the warehouse's own account.
   const coverageSummary = coverageSummaryOf(coverage);
+  // Stays while the condition lasts (the notice beside the keys says what to do, once).
+  const folderMark = useAppState((s) => stateFolderMark(s.stateFolderTrouble));
   const active = counts.running + counts.starting + counts.stopping;
   const part = (status: TaskStatus, count: number) =>
     count > 0
@@ -42,6 +45,7 @@ export const Header = memo(function Header({ width }: { width: number }) {
     fitWidth(
       [
         paint.bold('backfill-console'),
+        folderMark ? paint.notice('error', `⚠ ${folderMark}`) : '',
         active > 0
           ? paint.status(TaskStatus.running, `${theme.status.running.symbol} ${active} running`)
           : '',

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Plan } from '../../plan/types.js';
 import type { AppStore } from '../../state/store.js';
@@ -41,6 +41,12 @@ export const writeHandoffFile = (plan: Plan, markdown: string, at = new Date()):
   mkdirSync(folder, { recursive: true, mode: 0o700 });
   const stamp = at.toISOString().slice(0, 19).replace(/:/g, '-');
   const file = path.join(folder, `handoff-${stamp}Z.md`);
-  writeFileSync(file, markdown, { mode: 0o600 });
+  try {
+    writeFileSync(file, markdown, { mode: 0o600 });
+  } catch (error) {
+    // A full disk leaves no half report that reads as the whole one.
+    rmSync(file, { force: true });
+    throw error;
+  }
   return file;
 };

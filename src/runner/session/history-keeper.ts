@@ -8,7 +8,8 @@ import { isActive, isFinished } from '../../state/task-status.js';
 import type { Redact } from '../../state/redact.js';
 import { noSecrets } from '../../state/redact.js';
 import type { HistoryLimits } from './history.js';
-import { appendRunRecord, readHistory } from './history.js';
+import { appendRunRecord, historyName, readHistory } from './history.js';
+import { stateWriteProblem } from './state-write-problem.js';
 
 export type HistoryKeeper = {
   /** The same control, remembering how each run was started (kind, argv) for its record. */
@@ -52,10 +53,10 @@ export const keepHistory = (
       if (dropped) store.getState().noticeShown(dropped, 'warn');
       lastProblem = undefined;
     } catch (error) {
-      const problem = (error as Error).message;
-      if (problem !== lastProblem)
-        store.getState().noticeShown(`cannot write the run history: ${problem}`, 'error');
-      lastProblem = problem;
+      const trouble = stateWriteProblem(plan.stateDir, `the run history (${historyName})`, error);
+      if (trouble.problem !== lastProblem) store.getState().noticeShown(trouble.problem, 'error');
+      lastProblem = trouble.problem;
+      store.getState().stateWriteFailed(trouble);
     }
   };
 

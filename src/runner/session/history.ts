@@ -9,10 +9,10 @@ import {
   renameSync,
   statSync,
   unlinkSync,
-  writeSync,
 } from 'node:fs';
 import path from 'node:path';
 import type { RunRecord } from '../../state/run-history.js';
+import { appendAllSync } from './state-write-problem.js';
 
 export const historyName = 'history.jsonl';
 
@@ -28,8 +28,9 @@ const defaults = { maxBytes: 1024 * 1024, keep: 5 };
 const rotated = (stateDir: string, n: number) => path.join(stateDir, `history.${n}.jsonl`);
 
 /**
- * Appends one record durably: O_APPEND (whole lines, even with a second writer), then an fsync
- * in the background. Returns a message when rotation had to drop the oldest file, so the loss is said.
+ * Appends one record durably and whole (a failed write cuts the file back to where it was):
+ * O_APPEND (whole lines, even with a second writer), then an fsync in the background.
+ * Returns a message when rotation had to drop the oldest file, so the loss is said.
  */
 export const appendRunRecord = (
   stateDir: string,
@@ -46,7 +47,7 @@ export const appendRunRecord = (
     0o600,
   );
   try {
-    writeSync(fd, `${JSON.stringify(record)}\n`);
+    appendAllSync(fd, `${JSON.stringify(record)}\n`, { fsync: false });
   } catch (error) {
     closeSync(fd);
     throw error;

@@ -3,6 +3,7 @@ import type { AppStore } from '../../state/store.js';
 import type { TaskRuntime } from '../../state/tasks-slice.js';
 import type { Journal, JournalTask } from './journal.js';
 import { writeJournal } from './journal.js';
+import { stateWriteProblem } from './state-write-problem.js';
 
 /** The fields whose change is worth a journal write; progress alone is rebuilt from the log. */
 const signature = (tasks: Record<TaskId, TaskRuntime>): string =>
@@ -32,10 +33,15 @@ const journalOf = (tasks: Record<TaskId, TaskRuntime>): Journal => ({
  */
 export const journalGapMs = 200;
 
+/** While a write fails, the journal is tried again this often: the header's mark clears soon after space is freed. */
+export const journalRetryMs = 2_000;
+
 export type JournalKeeperOptions = {
   redact?: (text: string) => string;
   /** @default journalGapMs */
   gapMs?: number;
+  /** While writes fail, how often the journal is tried again. @default journalRetryMs */
+  retryMs?: number;
   /** The write itself (a test counts them). @default writeJournal */
   write?: typeof writeJournal;
 };
@@ -50,8 +56,9 @@ export type JournalKeeper = (() => void) & {
  * Writes the journal when a task starts, stops or ends, at most once per `gapMs`: a burst of
  * changes becomes one write of the latest state. Stopping the keeper (the console quits, the
  * headless run ends) and the process exiting (a crash's `process.exit`) write what is still
- * pending. A write that fails (disk full, unwritable folder) is reported once per problem and
- * retried on the next change; the tasks are not touched.
+ * pending. A write that fails (disk full, unwritable folder) is reported once per problem,
+ * marks the state folder in trouble (the header says so) and is tried again every `retryMs`
+ * until it succeeds, which clears the mark; the tasks are not touched.
  */
 export const keepJournal = (
   stateDir: string,
@@ -60,7 +67,21 @@ export const keepJournal = (
 ): JournalKeeper => {
   const options =
     typeof redactOrOptions === 'function' ? { redact: redactOrOptions } : redactOrOptions;
-  const { redact = (text: string) => text, gapMs = journalGapMs, write = writeJournal } = options;
+  const {
+    redact = (text: string) => text,
+    gapMs = journalGapMs,
+    retryMs = journalRetryMs,
+    write = writeJournal,
+  } = options;
+  let retry: NodeJS.Timeout | undefined;
+  // Another writer's failure (the run history, a report) starts the same retries: the journal
+  // keeper's good write is what clears the state folder's mark.
+  const retryLater = () => {
+    retry ??= setTimeout(() => {
+      retry = undefined;
+      writeNow();
+    }, retryMs).unref();
+  };
   let lastTasks = store.getState().tasks;
   let lastSignature = signature(lastTasks);
   let lastProblem: string | undefined;
@@ -72,17 +93,16 @@ export const keepJournal = (
     try {
       write(stateDir, journalOf(store.getState().tasks), redact);
       lastProblem = undefined;
-    } catch (error) {
-      const problem = (error as Error).message;
-      if (problem !== lastProblem) {
-        store
-          .getState()
-          .noticeShown(
-            `cannot write the state journal in ${stateDir}: ${problem} (tasks keep running)`,
-            'error',
-          );
+      if (store.getState().stateFolderTrouble) {
+        store.getState().stateWriteRecovered();
+        store.getState().noticeShown('the state folder takes writes again: journal written');
       }
-      lastProblem = problem;
+    } catch (error) {
+      const trouble = stateWriteProblem(stateDir, 'the state journal', error);
+      if (trouble.problem !== lastProblem) store.getState().noticeShown(trouble.problem, 'error');
+      lastProblem = trouble.problem;
+      store.getState().stateWriteFailed(trouble);
+      retryLater();
     }
   };
 
@@ -101,6 +121,7 @@ export const keepJournal = (
   };
 
   const unsubscribe = store.subscribe((state) => {
+    if (state.stateFolderTrouble && !retry) retryLater();
     if (state.tasks === lastTasks || timer) return;
     // At least one turn of the event loop, so changes made together are written together.
     const wait = Math.max(0, lastCheckAt + gapMs - performance.now());
@@ -113,6 +134,7 @@ export const keepJournal = (
   const stop = () => {
     flush();
     unsubscribe();
+    clearTimeout(retry);
     process.off('exit', flush);
   };
   return Object.assign(stop, { flush });

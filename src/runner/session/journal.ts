@@ -1,14 +1,12 @@
 import {
   closeSync,
   constants,
-  fsyncSync,
   mkdirSync,
   openSync,
   readFileSync,
   readdirSync,
   renameSync,
   unlinkSync,
-  writeSync,
 } from 'node:fs';
 import path from 'node:path';
 import type { TaskId } from '../../plan/types.js';
@@ -16,6 +14,7 @@ import { z } from 'zod';
 import type { TaskRuntime } from '../../state/tasks-slice.js';
 import { TaskStatus } from '../../state/task-status.js';
 import { failpoint } from '../process/failpoint.js';
+import { closeQuietly, writeAllSync } from './state-write-problem.js';
 
 const journalTaskSchema = z.looseObject({
   status: z.enum(Object.values(TaskStatus) as [string, ...string[]]),
@@ -102,6 +101,7 @@ export const removeStaleJournalTemporaries = (stateDir: string): void => {
 /**
  * Writes the journal atomically: a fresh file (O_EXCL, never through a symlink) that is
  * fsynced and renamed over the old one, so a crash leaves either the old or the new journal.
+ * A failed write (a full disk) removes the temporary file and throws: the old journal stays.
  */
 export const writeJournal = (
   stateDir: string,
@@ -122,11 +122,18 @@ export const writeJournal = (
     0o600,
   );
   try {
-    writeSync(fd, redact(JSON.stringify(journal)));
-    fsyncSync(fd);
-  } finally {
+    writeAllSync(fd, redact(JSON.stringify(journal)));
     closeSync(fd);
+    failpoint('journal:before-rename');
+    renameSync(temporary, file);
+  } catch (error) {
+    // A full disk: the old journal stays, and no half-written temporary is left taking space.
+    closeQuietly(fd);
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // renamed already, or never there
+    }
+    throw error;
   }
-  failpoint('journal:before-rename');
-  renameSync(temporary, file);
 };
