@@ -1,3 +1,5 @@
+import { statfsSync } from 'node:fs';
+import path from 'node:path';
 import type { TaskId } from '../../plan/types.js';
 import type { Run, RunEnd } from '../executor/executor.js';
 import { lastErrorLine } from '../logs/error-hint.js';
@@ -62,13 +64,33 @@ export const followRun = (
     await finish(ctx, taskId, handle, end);
   });
 
+export const logDiskFull = 'its log could not be written (disk full), lines lost';
+
+/**
+ * A processor whose log cannot take its lines (a full state folder) often dies of it, as
+ * Python's print() does, and its log cannot say why: the reason says it instead.
+ */
+const isDiskFull = (logFile: string): boolean => {
+  try {
+    return statfsSync(path.dirname(logFile)).bavail === 0;
+  } catch {
+    return false;
+  }
+};
+
 /** Records the end of a task's last run: drain, judge, take down stragglers, forget. */
 const finish = async (ctx: TaskContext, taskId: TaskId, handle: TaskHandle, end: RunEnd) => {
   const { store, logBook } = ctx;
   const endedAt = Date.now();
   // Drain before judging: the summary block with the failed dates is usually last.
   ctx.drain(taskId, handle, handle.tailer.finish());
-  const lastError = end.exitCode ? lastErrorLine(logBook.ring(taskId)) : undefined;
+  const logged = end.exitCode ? lastErrorLine(logBook.ring(taskId)) : undefined;
+  const lastError =
+    end.exitCode && isDiskFull(handle.logFile)
+      ? logged
+        ? `${logged} (${logDiskFull})`
+        : logDiskFull
+      : logged;
   const exit = judgeExit(end, handle.isHttpJob, handle.parser.snapshot(), lastError);
   store.getState().taskExited(taskId, { ...exit, endedAt, lastError });
   const startedAt = store.getState().tasks[taskId]?.startedAt ?? endedAt;
