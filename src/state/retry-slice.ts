@@ -7,7 +7,7 @@ export type PendingRetry = {
   /** This is retry `retry` of `of`. */
   retry: number;
   of: number;
-  /** When it launches (epoch ms). */
+  /** When it launches, on the monotonic clock (`monotonicNow`): a wall-clock step moves no retry. */
   at: number;
   /** Why: the run's exit or its failed dates. */
   reason: string;
@@ -33,7 +33,7 @@ export const createRetrySlice: StateCreator<AppState, [], [], RetrySlice> = (set
     }),
 });
 
-/** `retry 2/3 in 45s`, or '' when none is pending. */
+/** `retry 2/3 in 45s`, or '' when none is pending; `now` is `monotonicNow()`. */
 export const retryLabel = (state: Pick<AppState, 'retries'>, taskId: TaskId, now: number): string =>
   retryText(state.retries[taskId], now);
 

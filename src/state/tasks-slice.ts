@@ -16,7 +16,7 @@ export type TaskRuntime = {
   signal?: string;
   /** Why it failed to start or what ended it, in words. */
   reason?: string;
-  /** When a stop escalates to SIGKILL (epoch ms). */
+  /** When a stop escalates to SIGKILL, on the monotonic clock (`monotonicNow` in clock.ts). */
   killAt?: number;
   logFile?: string;
   /** Kernel start time of `pid`: a recycled pid is not mistaken for the task. */

@@ -1,5 +1,6 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { AppState, AppStore } from '../state/store.js';
+import { monotonicNow } from '../state/clock.js';
 
 /**
  * What the chrome's components read: the store, seen through a frame budget. The ingest tick
@@ -55,14 +56,15 @@ const chromeChanged = (state: AppState, prev: AppState): boolean => {
 
 export const createChromeView = (store: AppStore, budgetMs = chromeBudgetMs): ChromeView => {
   let snapshot = store.getState();
-  let lastSync = 0;
+  // Never synced: the first change shows at once (the monotonic clock starts near 0).
+  let lastSync = Number.NEGATIVE_INFINITY;
   let timer: NodeJS.Timeout | undefined;
   const listeners = new Set<(state: AppState, prev: AppState) => void>();
 
   const sync = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    lastSync = Date.now();
+    lastSync = monotonicNow();
     const prev = snapshot;
     snapshot = store.getState();
     if (snapshot !== prev) for (const listener of listeners) listener(snapshot, prev);
@@ -72,7 +74,8 @@ export const createChromeView = (store: AppStore, budgetMs = chromeBudgetMs): Ch
     const prev = snapshot;
     if (operatorFacing(state, prev)) return sync();
     if (timer || !chromeChanged(state, prev)) return;
-    const wait = lastSync + budgetMs - Date.now();
+    // Monotonic: a wall clock set back an hour would hold the chrome for that hour.
+    const wait = lastSync + budgetMs - monotonicNow();
     if (wait <= 0) sync();
     else timer = setTimeout(sync, wait);
   });

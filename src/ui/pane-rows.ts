@@ -34,7 +34,6 @@ export const paneRows = (
   state: PaneState,
   ring: LogRing,
   paint: Paint,
-  now: number,
 ): string[] => {
   const { taskId } = rect;
   const width = Math.max(1, rect.width - rect.gutter);
@@ -46,7 +45,7 @@ export const paneRows = (
   const lines = Math.max(0, rect.height - 1);
 
   const status = runtime
-    ? `${statusText(runtime, now)}${runtime.pid && isActive(runtime.status) ? ` · pid ${runtime.pid}` : ''}`
+    ? `${statusText(runtime)}${runtime.pid && isActive(runtime.status) ? ` · pid ${runtime.pid}` : ''}`
     : '';
   const where = anchor === null ? 'following' : `paused at line ${anchor + 1} of ${ring.end()}`;
   const titleText = ` ${taskId.replace('@', ' ')} · ${status} · ${where} `;

@@ -84,12 +84,11 @@ export const createScreenWriter = (
     if (panes.length === 0) return chrome;
     const rows = chrome.slice();
     const state = store.getState();
-    const now = Date.now();
     // The log area spans whole rows (one or two columns of panes): its rows are rebuilt
     // from the panes alone, left to right.
     const segments = new Map<number, { left: number; text: string }[]>();
     for (const rect of panes) {
-      const painted = paneRows(rect, state, logBook.ring(rect.taskId), paint, now);
+      const painted = paneRows(rect, state, logBook.ring(rect.taskId), paint);
       painted.forEach((text, i) => {
         const row = rect.top + i;
         const list = segments.get(row) ?? [];

@@ -10,6 +10,7 @@ import { theme } from './theme.js';
 import type { CoverageCell } from '../state/coverage-slice.js';
 import { cellState, runAndDataDisagree } from '../state/coverage-state.js';
 import { coverageText } from './coverage-text.js';
+import { monotonicNow } from '../state/clock.js';
 
 export type Columns = {
   cover: number;
@@ -51,16 +52,17 @@ const ellipsis = (text: string, width: number): string =>
   text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 
 /**
- * Seconds until SIGKILL, from the real time of drawing: a `now` older than the stop (a row
- * text built before it) would show one second more than the grace period.
+ * Seconds until SIGKILL, from the time of drawing on the monotonic clock `killAt` is on: the
+ * table's 1 s clock may be up to a second old when a stop starts, and a wall-clock step must
+ * not make it read 0 s or an hour while the kill timer runs its grace period.
  */
-const countdown = (killAt: number, now: number): number =>
-  Math.max(0, Math.ceil((killAt - Math.max(now, Date.now())) / 1000));
+const countdown = (killAt: number): number =>
+  Math.max(0, Math.ceil((killAt - monotonicNow()) / 1000));
 
-export const statusText = (task: TaskRuntime, now: number): string => {
+export const statusText = (task: TaskRuntime): string => {
   switch (task.status) {
     case TaskStatus.stopping:
-      return task.killAt ? `stopping ${countdown(task.killAt, now)}s` : 'killing';
+      return task.killAt ? `stopping ${countdown(task.killAt)}s` : 'killing';
     case TaskStatus.failed:
       return task.exitCode !== undefined ? `failed (${task.exitCode})` : 'start failed';
     case TaskStatus.killed:
@@ -94,7 +96,7 @@ export const taskRowText = (
     // One column stays blank: a label as wide as the column must not run into the bar.
     paint.status(
       runtime.status,
-      padWidth(ellipsis(pending || statusText(runtime, now), columns.status - 1), columns.status),
+      padWidth(ellipsis(pending || statusText(runtime), columns.status - 1), columns.status),
     ),
     pace.fraction === undefined || columns.bar === 0
       ? ' '.repeat(columns.bar)

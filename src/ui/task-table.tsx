@@ -11,6 +11,7 @@ import type { RowText } from './row-marks.js';
 import { useAppState, useServices } from './services-context.js';
 import { headingText, tableColumns, taskRowText } from './task-columns.js';
 import type { Columns } from './task-columns.js';
+import { monotonicNow } from '../state/clock.js';
 
 type Props = { width: number; height: number; focused: boolean };
 
@@ -86,7 +87,7 @@ const TaskRow = memo(function TaskRow({ task, columns, width, selected, focused 
         paint,
         selected,
         cell,
-        retryText(retry, now) || pending,
+        retryText(retry, monotonicNow()) || pending,
       ),
       width,
     );

@@ -49,7 +49,7 @@ const journalOf = (tasks: number, attempt = 1): Journal => ({
         logFile: `${stateDir}/logs/processor-${i}@window/20260126-101112-345.log`,
       },
     ]),
-  ) as Journal['tasks'],
+  ),
 });
 
 const leftovers = () => readdirSync(stateDir).filter((name) => name.endsWith('.tmp'));

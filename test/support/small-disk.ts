@@ -35,7 +35,7 @@ export const mountSmallDisk = (sizeKb: number): SmallDisk | { refused: string } 
     });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
-    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+    const stderr = ((error as { stderr?: Buffer }).stderr?.toString() ?? '').trim();
     return { refused: `cannot mount a tmpfs here (${stderr || (error as Error).message})` };
   }
   const filler = path.join(dir, 'filler');

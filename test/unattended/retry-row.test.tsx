@@ -13,7 +13,8 @@ describe('a pending retry in the task table', () => {
     app.store.getState().retryScheduled('alpha@w1', {
       retry: 2,
       of: 3,
-      at: Date.now() + 45_000,
+      // The monotonic clock pending retries are on.
+      at: performance.now() + 45_000,
       reason: 'exit 1',
     });
     await app.waitForFrame((frame) => /alpha\s+w1\s+retry 2\/3 in 4\ds/.test(frame));

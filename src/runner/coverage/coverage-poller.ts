@@ -9,6 +9,7 @@ import { isMissingTable } from '../../warehouse/warehouse.js';
 import type { Warehouse } from '../../warehouse/warehouse.js';
 import { createLimit } from './limit.js';
 import { planSpan } from '../../plan/index.js';
+import { monotonicNow } from '../../state/clock.js';
 
 export type CoveragePoller = {
   /** Re-queries every cell and runs the plan's checks; resolves when all have answered or failed. */
@@ -50,7 +51,7 @@ export const createCoveragePoller = ({
     taskId: TaskId,
     expectedCache: Map<string, Promise<DayCount[]>>,
   ): Promise<CoverageResult> => {
-    const started = Date.now();
+    const started = monotonicNow();
     const task = plan.tasks.find((t) => t.id === taskId);
     const processor = plan.processors.find((p) => p.id === task?.processorId);
     const window = plan.windows.find((w) => w.id === task?.windowId);
@@ -72,7 +73,7 @@ export const createCoveragePoller = ({
         return {
           ok: false,
           error: `expected-dates query failed: ${messageOf(error)}`,
-          durationMs: Date.now() - started,
+          durationMs: Math.round(monotonicNow() - started),
         };
       }
     }
@@ -87,7 +88,7 @@ export const createCoveragePoller = ({
         return {
           ok: false,
           error: `coverage query failed: ${messageOf(error)}`,
-          durationMs: Date.now() - started,
+          durationMs: Math.round(monotonicNow() - started),
         };
       }
       found = [];
@@ -98,7 +99,7 @@ export const createCoveragePoller = ({
       ok: true,
       ...judged,
       ...(note !== undefined ? { note } : {}),
-      durationMs: Date.now() - started,
+      durationMs: Math.round(monotonicNow() - started),
     };
   };
 

@@ -9,6 +9,7 @@ import { datesFailed } from '../../state/tasks-slice.js';
 import { gapRuns } from './run-planner.js';
 import type { CoverageRefresher } from './scheduler.js';
 import { everyDay } from '../../state/date-ranges.js';
+import { monotonicNow } from '../../state/clock.js';
 
 export type RetrierOptions = {
   plan: Plan;
@@ -94,7 +95,7 @@ export const createRetrier = ({ plan, store, control, coverage }: RetrierOptions
     store.getState().retryScheduled(taskId, {
       retry: n,
       of: policy.attempts,
-      at: Date.now() + delayMs,
+      at: monotonicNow() + delayMs,
       reason: failed
         ? (task.reason ?? 'failed')
         : `exit 0 but ${datesFailed(failureCount(task.progress))}`,

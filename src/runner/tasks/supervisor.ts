@@ -13,6 +13,7 @@ import { createNote } from './task-log.js';
 import { processorOf } from './task-handle.js';
 import { newHandle, prepareStart } from './start-task.js';
 import type { TaskContext, TaskHandle } from './task-handle.js';
+import { monotonicNow } from '../../state/clock.js';
 
 export type SupervisorOptions = {
   plan: Plan;
@@ -107,7 +108,7 @@ export const createSupervisor = ({
     handle.stopRequested = true;
     handle.remainingRuns = [];
     void handle.run.stop(ctx.graceMs);
-    store.getState().taskStopRequested(taskId, Date.now() + ctx.graceMs);
+    store.getState().taskStopRequested(taskId, monotonicNow() + ctx.graceMs);
   };
 
   const kill = (taskId: TaskId) => {
