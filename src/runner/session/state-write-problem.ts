@@ -33,10 +33,10 @@ export const stateWriteProblem = (
  * next call, and `writeSync` makes one call. Then fsync (unless the caller syncs in the
  * background), so a rename or a return after it means the bytes are on disk.
  */
-export const writeAllSync = (fd: number, data: string): void => {
+export const writeAllSync = (fd: number, data: string, options = { fsync: true }): void => {
   const bytes = Buffer.from(data);
   for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
-  fsyncSync(fd);
+  if (options.fsync) fsyncSync(fd);
 };
 
 /**
