@@ -132,6 +132,7 @@ describe.skipIf(refused !== undefined)('the full-disk drill', () => {
       );
 
       // The handoff report cannot be written: said, with the folder, and no half file left.
+      const reportAsked = Date.now();
       term.keys('H');
       // The report first asks the warehouse about every stale cell; under load one of those
       // answers can take up to the plan's query timeout (60 s), so the wait covers it.
@@ -139,6 +140,9 @@ describe.skipIf(refused !== undefined)('the full-disk drill', () => {
         (s) => s.includes('disk full: cannot write the handoff report in'),
         'the report failure',
         150_000,
+      );
+      console.log(
+        `disk-full drill: the report's failure shown after ${Date.now() - reportAsked} ms`,
       );
       const reports = path.join(stateDir, 'reports');
       expect(existsSync(reports) ? readdirSync(reports) : []).toEqual([]);
