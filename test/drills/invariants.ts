@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { logFileTime } from '../../src/runner/logs/log-files.js';
 
 /** One run of a task: its log file, from its name's time to its last write. */
 export type RunSpan = {
@@ -15,14 +16,6 @@ export type RunSpan = {
   dates: string[];
   /** The i of each of those lines, in the order the log holds them. */
   steps: number[];
-};
-
-/** `20260126-101112-345.log` is local time, as the console names it. */
-const startOf = (name: string): number => {
-  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-(\d{3})\.log$/.exec(name);
-  if (!m) return Number.NaN;
-  const [y, mo, d, h, mi, s, ms] = m.slice(1).map(Number);
-  return new Date(y ?? 0, (mo ?? 1) - 1, d, h, mi, s, ms).getTime();
 };
 
 export const runSpans = (stateDir: string): RunSpan[] => {
@@ -42,7 +35,8 @@ export const runSpans = (stateDir: string): RunSpan[] => {
         return {
           taskId,
           file,
-          startedAt: startOf(name),
+          // The log's name is its start, in local time, as the console names it.
+          startedAt: logFileTime(name) ?? Number.NaN,
           lastWriteAt: statSync(file).mtimeMs,
           dates,
           steps,
