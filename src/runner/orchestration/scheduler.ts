@@ -25,7 +25,13 @@ export type Scheduler = RunControl & {
   dispose: () => void;
 };
 
-type Waiter = { mode: RunMode; scope?: RunScope; resolve: (preview: RunPreview) => void };
+type Waiter = {
+  mode: RunMode;
+  scope?: RunScope;
+  /** When the dry run was asked for (wall clock, as coverage answers are stamped). */
+  since: number;
+  resolve: (preview: RunPreview) => void;
+};
 
 /**
  * Carries out a run: launches its steps in dependency order as they become ready, up to the
@@ -72,12 +78,25 @@ export const createScheduler = ({
       .map((t) => t.id);
   };
 
+  /**
+   * The cells a waiter still needs an answer for: stale ones not answered since it asked. An
+   * answer to a question asked after the request is as fresh as the request, even if the task
+   * ended again since; without that, a dry run asked while tasks keep ending would wait for a
+   * moment when no cell is stale, which under load never comes (the launch re-check covers
+   * what changes after the preview).
+   */
+  const unansweredFor = (waiter: Waiter): TaskId[] => {
+    const state = store.getState();
+    return staleCells(state, cellsOf(waiter.scope)).filter(
+      (id) => (state.coverage[id]?.refreshedAt ?? Number.NEGATIVE_INFINITY) < waiter.since,
+    );
+  };
+
   const settleWaiters = () => {
     if (waiters.length === 0) return;
     const pending: Waiter[] = [];
     for (const waiter of waiters) {
-      const cells = cellsOf(waiter.scope);
-      const stale = staleCells(store.getState(), cells);
+      const stale = unansweredFor(waiter);
       if (stale.length > 0) {
         askFor(stale);
         pending.push(waiter);
@@ -90,7 +109,7 @@ export const createScheduler = ({
 
   const previewWhenFresh = (mode: RunMode, scope?: RunScope) =>
     new Promise<RunPreview>((resolve) => {
-      waiters.push({ mode, scope, resolve });
+      waiters.push({ mode, scope, since: Date.now(), resolve });
       settleWaiters();
     });
 
