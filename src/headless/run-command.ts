@@ -143,7 +143,9 @@ export const runHeadless = async (
         const ring = logBook.ring(taskId);
         let next = printed.get(taskId) ?? ring.first();
         if (next < ring.first()) {
-          write(`[${taskId}] … ${ring.first() - next} lines not shown (the log file has them)`);
+          write(
+            `[${taskId}] … ${ring.first() - next} line${ring.first() - next === 1 ? '' : 's'} not shown (the log file has them)`,
+          );
           next = ring.first();
         }
         for (; next < ring.end(); next++) write(`[${taskId}] ${ring.at(next) ?? ''}`);

@@ -105,7 +105,8 @@ export const formatReport = (plan: Plan, report: CoverageReport): string => {
       const cell = row.find((c) => c.window === w.id);
       if (!cell) return pad('—', 16);
       if (cell.state === 'error') return pad('ERROR', 16);
-      if (cell.expected === null) return pad(`${cell.covered ?? '?'} dates`, 16);
+      if (cell.expected === null)
+        return pad(`${cell.covered ?? '?'} date${cell.covered === 1 ? '' : 's'}`, 16);
       return pad(`${cell.covered}/${cell.expected} ${cell.percent}%`, 16);
     });
     lines.push(pad(`  ${processor}`, nameWidth) + cells.join(''));

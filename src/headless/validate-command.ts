@@ -21,6 +21,9 @@ type QueryAnswer =
  * `backfill-console validate`: the plan's tasks and table naming; with `--warehouse`, every query
  * of the plan asked of the warehouse without running it. Exit 2 when the warehouse rejects one.
  */
+/** "1 window", "3 windows". */
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 export const runValidate = async (
   plan: Plan,
   options: { warehouse: boolean },
@@ -30,7 +33,7 @@ export const runValidate = async (
   const redact = planRedactor(plan);
   const write = (line: string) => out.write(`${redact(line)}\n`);
   write(
-    `${plan.file}: ok · ${plan.windows.length} windows · ${plan.processors.length} processors · ${plan.tasks.length} tasks`,
+    `${plan.file}: ok · ${count(plan.windows.length, 'window')} · ${count(plan.processors.length, 'processor')} · ${count(plan.tasks.length, 'task')}`,
   );
   for (const task of plan.tasks) write(`  phase ${task.phaseId}  ${task.id}`);
   write(`tables: ${describeTableNaming(tableNamingOf(plan, plan.dir))}`);

@@ -69,6 +69,9 @@ const trackerCell = (task: TaskRuntime | undefined, cell: CoverageCell | undefin
   return `${trackerMark.unknown}${counts}`;
 };
 
+/** "1 date remains", "29 dates remain". */
+const datesRemain = (n: number): string => (n === 1 ? '1 date remains' : `${n} dates remain`);
+
 const etaLine = (eta: PlanEta): string => {
   switch (eta.kind) {
     case 'done':
@@ -76,9 +79,9 @@ const etaLine = (eta: PlanEta): string => {
     case 'waiting':
       return `unknown: coverage not answered for ${eta.cells.join(', ')}`;
     case 'no-rate':
-      return `unknown: no pace known for ${eta.processors.join(', ') || 'some processors'} (${eta.remainingDates} dates remain; add estimate.secondsPerDate)`;
+      return `unknown: no pace known for ${eta.processors.join(', ') || 'some processors'} (${datesRemain(eta.remainingDates)}; add estimate.secondsPerDate)`;
     case 'estimate':
-      return `${utc(eta.finishAt)} (${durationText(eta.remainingMs)} from now, ${eta.remainingDates} dates remain; critical path: ${eta.criticalProcessor}, ${eta.criticalTask})`;
+      return `${utc(eta.finishAt)} (${durationText(eta.remainingMs)} from now, ${datesRemain(eta.remainingDates)}; critical path: ${eta.criticalProcessor}, ${eta.criticalTask})`;
   }
 };
 

@@ -41,7 +41,7 @@ export const cellDetailLines = (
   if (cell.covered !== undefined) {
     const counts =
       cell.expected === undefined
-        ? `${cell.covered} dates found (no expected query: completeness unknown)`
+        ? `${cell.covered} date${cell.covered === 1 ? '' : 's'} found (no expected query: completeness unknown)`
         : `${cell.covered}/${cell.expected} expected dates (${coveragePercent(cell)}%) · ${theme.coverage[state].label}`;
     lines.push(paint.coverage(state, counts) + paint.muted(when));
   } else {

@@ -7,7 +7,7 @@ export const coverageText = (cell: CoverageCell | undefined): string => {
   if (!cell || state === CellState.untracked) return '—';
   if (state === CellState.error) return 'error';
   if (state === CellState.unknown) return cell.refreshing ? '…' : '?';
-  if (state === CellState.counted) return `${cell.covered} dates`;
+  if (state === CellState.counted) return `${cell.covered} date${cell.covered === 1 ? '' : 's'}`;
   return `${cell.covered}/${cell.expected} ${coveragePercent(cell)}%`;
 };
 

@@ -56,7 +56,9 @@ export const Header = memo(function Header({ width }: { width: number }) {
         runSummary ? paint.accent(runSummary) : '',
         coverageSummary ? paint.muted(coverageSummary) : '',
         eta ? paint.accent(eta) : '',
-        paint.muted(`${plan.tasks.length} tasks · ${plan.name ?? plan.file}`),
+        paint.muted(
+          `${plan.tasks.length} task${plan.tasks.length === 1 ? '' : 's'} · ${plan.name ?? plan.file}`,
+        ),
       ]
         .filter(Boolean)
         .join('  '),

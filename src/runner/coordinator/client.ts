@@ -249,7 +249,10 @@ export const createCoordinatorClient = (options: {
       if (transient === undefined) return { ok: true, reply: outcome as CoordinatorReply };
       const wait = retryDelaysMs[retry];
       if (wait === undefined) {
-        return { ok: false, reason: `${transient} (gave up after ${retry + 1} attempts)` };
+        return {
+          ok: false,
+          reason: `${transient} (gave up after ${retry + 1} attempt${retry === 0 ? '' : 's'})`,
+        };
       }
       retry++;
       log(

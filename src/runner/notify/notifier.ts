@@ -135,7 +135,7 @@ export const createNotifier = ({
         event: 'run-finished',
         task: '',
         status: ok ? 'succeeded' : 'with-failures',
-        message: `run (${before.run.mode}) finished: ${ran} of ${before.run.steps.length} steps${ok ? '' : ', not all succeeded'}`,
+        message: `run (${before.run.mode}) finished: ${ran} of ${before.run.steps.length} step${before.run.steps.length === 1 ? '' : 's'}${ok ? '' : ', not all succeeded'}`,
       });
     }
     if (state.coverage !== before.coverage) {
