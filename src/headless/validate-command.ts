@@ -17,13 +17,13 @@ type QueryAnswer =
   | { state: 'note'; message: string }
   | { state: 'error'; message: string };
 
+/** "1 window", "3 windows". */
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /**
  * `backfill-console validate`: the plan's tasks and table naming; with `--warehouse`, every query
  * of the plan asked of the warehouse without running it. Exit 2 when the warehouse rejects one.
  */
-/** "1 window", "3 windows". */
-const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
-
 export const runValidate = async (
   plan: Plan,
   options: { warehouse: boolean },

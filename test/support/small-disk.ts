@@ -24,6 +24,9 @@ export type SmallDisk = {
   /** Gives the filler's space back. */
   free: () => void;
   freeBytes: () => number;
+  /** Mounts the disk also at `target` (a bind mount), taken down again by `unmount`. */
+  bindOnto: (target: string) => void;
+  /** Takes down the binds and the disk. */
   unmount: () => void;
 };
 
@@ -39,6 +42,14 @@ export const mountSmallDisk = (sizeKb: number): SmallDisk | { refused: string } 
     return { refused: `cannot mount a tmpfs here (${stderr || (error as Error).message})` };
   }
   const filler = path.join(dir, 'filler');
+  const binds: string[] = [];
+  const umount = (target: string) => {
+    try {
+      execFileSync('umount', ['-l', target], { stdio: 'ignore' });
+    } catch {
+      // already gone
+    }
+  };
   const freeBytes = () => {
     const s = statfsSync(dir);
     return s.bavail * s.bsize;
@@ -64,12 +75,14 @@ export const mountSmallDisk = (sizeKb: number): SmallDisk | { refused: string } 
       closeSync(fd);
     },
     free: () => rmSync(filler, { force: true }),
+    bindOnto: (target) => {
+      execFileSync('mount', ['--bind', dir, target]);
+      binds.push(target);
+    },
     unmount: () => {
-      try {
-        execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
-      } catch {
-        // already gone
-      }
+      // Binds first: a bind left behind keeps the tmpfs mounted after the test.
+      for (const target of binds.splice(0).reverse()) umount(target);
+      umount(dir);
       rmSync(dir, { recursive: true, force: true });
     },
   };
