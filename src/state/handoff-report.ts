@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Plan, TaskId } from '../plan/types.js';
 import type { CoverageCell } from './coverage-slice.js';
+import { thinText } from './coverage-judge.js';
 import { CellState, cellState, runAndDataDisagree } from './coverage-state.js';
 import { paceOf, processorsInOrder } from './derive.js';
 import { formatRanges, missingRanges } from './date-ranges.js';
@@ -177,10 +178,15 @@ export const handoffReport = (input: HandoffInput): string => {
           (failed > 0 ? ` · failed dates (${failed}): ${failedDates.join(', ')}` : ''),
       );
     }
-    if (runAndDataDisagree(task, cell))
+    if (runAndDataDisagree(task, cell)) {
+      // Thin dates count too: present, but with fewer rows than they need (as the cell detail says).
+      const thin = cell?.thin ?? [];
+      const lacking = (cell?.missing.length ?? 0) + thin.length;
       problems.push(
-        `- ⚑ **${id}**: the last run succeeded, but the warehouse lacks ${cell?.missing.length} expected dates`,
+        `- ⚑ **${id}**: the last run succeeded, but the warehouse lacks ${lacking} expected date${lacking === 1 ? '' : 's'}` +
+          (thin.length > 0 ? ` · thin (${thin.length}): ${thinText(thin)}` : ''),
       );
+    }
     if (cell?.error !== undefined)
       problems.push(`- **${id}**: coverage query error: ${cell.error}`);
     const runs = history[id];

@@ -153,4 +153,26 @@ describe('handoff report', () => {
       '- ❔ **later**: not asked',
     ]);
   });
+  it('flags ⚑ a succeeded run whose dates are only thin, counting and listing them', () => {
+    const { plan, store } = fixedState();
+    const w1 = days('2022-04-16', 10);
+    // team_offense 2021-22 succeeded; its warehouse has every date, one with too few rows.
+    setCoverage(
+      store,
+      'team_offense@2021-22',
+      { ...covered(w1), covered: 9, thin: [{ date: '2022-04-20', rows: 3, expected: 6 }] },
+      now,
+    );
+    const state = store.getState();
+    const report = handoffReport({
+      ...state,
+      plan,
+      eta: planEta({ ...state, now }),
+      remaining: planRun(plan, state, 'gaps'),
+      now,
+    });
+    expect(report).toContain(
+      '- ⚑ **team_offense@2021-22**: the last run succeeded, but the warehouse lacks 1 expected date · thin (1): 2022-04-20: 3 of 6 rows',
+    );
+  });
 });
