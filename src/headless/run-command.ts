@@ -153,14 +153,18 @@ export const runHeadless = async (
       }
     };
 
-    // The run's steps as last seen: the held ones and why are reported after the run ends.
+    // The run's steps as they were when it ended: the held ones and why are reported after.
+    // Kept on every change, not on the print timer: a step held and the run ended between two
+    // prints would otherwise be reported as never held (it was, once, on CI).
     let lastSteps: NonNullable<ReturnType<typeof store.getState>['run']>['steps'] = [];
+    const keepSteps = store.subscribe((state) => {
+      if (state.run) lastSteps = state.run.steps;
+    });
     scheduler.start(preview);
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
         printNew();
         const state = store.getState();
-        if (state.run) lastSteps = state.run.steps;
         // Tasks left running by an earlier console are followed, not waited for, unless a
         // step of this run waits on them (then the run is still going).
         const busy = preview.steps.some((step) =>
@@ -172,6 +176,7 @@ export const runHeadless = async (
         }
       }, printEveryMs);
     });
+    keepSteps();
     printNew();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
