@@ -18,6 +18,7 @@ import { acquireStateLock } from '../runner/session/state-lock.js';
 import { coverageReport } from './coverage-report.js';
 import { planRedactor } from '../runner/logs/redaction.js';
 import { formatReport } from './status-command.js';
+import { counted } from '../state/counted.js';
 
 export type RunOptions = {
   mode: RunMode;
@@ -144,7 +145,7 @@ export const runHeadless = async (
         let next = printed.get(taskId) ?? ring.first();
         if (next < ring.first()) {
           write(
-            `[${taskId}] … ${ring.first() - next} line${ring.first() - next === 1 ? '' : 's'} not shown (the log file has them)`,
+            `[${taskId}] … ${counted(ring.first() - next, 'line')} not shown (the log file has them)`,
           );
           next = ring.first();
         }
@@ -297,7 +298,7 @@ const notLaunchedReason = (state: AppState, taskId: string): string => {
 
 const printPreview = (preview: RunPreview, write: (line: string) => void, dryRun: boolean) => {
   write(
-    `${dryRun ? 'dry run' : 'plan'} (${preview.mode}): ${preview.steps.length} task${preview.steps.length === 1 ? '' : 's'} to run, ${preview.skipped.length} skipped`,
+    `${dryRun ? 'dry run' : 'plan'} (${preview.mode}): ${counted(preview.steps.length, 'task')} to run, ${preview.skipped.length} skipped`,
   );
   preview.steps.forEach((step, index) => {
     write(

@@ -10,6 +10,7 @@ import { thinText } from '../state/coverage-judge.js';
 import { rangeText } from '../state/checks-slice.js';
 import { lastRuns, readHistory } from '../runner/session/history.js';
 import { etaText, planEta } from '../state/plan-eta.js';
+import { counted } from '../state/counted.js';
 
 /**
  * `backfill-console status`: the coverage matrix without the TUI, for scripts and cron.
@@ -106,7 +107,7 @@ export const formatReport = (plan: Plan, report: CoverageReport): string => {
       if (!cell) return pad('—', 16);
       if (cell.state === 'error') return pad('ERROR', 16);
       if (cell.expected === null)
-        return pad(`${cell.covered ?? '?'} date${cell.covered === 1 ? '' : 's'}`, 16);
+        return pad(cell.covered == null ? '? dates' : counted(cell.covered, 'date'), 16);
       return pad(`${cell.covered}/${cell.expected} ${cell.percent}%`, 16);
     });
     lines.push(pad(`  ${processor}`, nameWidth) + cells.join(''));

@@ -11,6 +11,7 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 import { planQueries } from './plan-queries.js';
 import type { PlanQuery } from './plan-queries.js';
 import { planSpan } from '../plan/index.js';
+import { counted } from '../state/counted.js';
 
 type QueryAnswer =
   | { state: 'ok'; bytes?: number }
@@ -18,7 +19,6 @@ type QueryAnswer =
   | { state: 'error'; message: string };
 
 /** "1 window", "3 windows". */
-const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /**
  * `backfill-console validate`: the plan's tasks and table naming; with `--warehouse`, every query
@@ -33,7 +33,7 @@ export const runValidate = async (
   const redact = planRedactor(plan);
   const write = (line: string) => out.write(`${redact(line)}\n`);
   write(
-    `${plan.file}: ok · ${count(plan.windows.length, 'window')} · ${count(plan.processors.length, 'processor')} · ${count(plan.tasks.length, 'task')}`,
+    `${plan.file}: ok · ${counted(plan.windows.length, 'window')} · ${counted(plan.processors.length, 'processor')} · ${counted(plan.tasks.length, 'task')}`,
   );
   for (const task of plan.tasks) write(`  phase ${task.phaseId}  ${task.id}`);
   write(`tables: ${describeTableNaming(tableNamingOf(plan, plan.dir))}`);

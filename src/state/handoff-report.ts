@@ -15,6 +15,7 @@ import type { TaskRuntime } from './tasks-slice.js';
 import { isActive, TaskStatus } from './task-status.js';
 import type { CheckCell } from './checks-slice.js';
 import { CheckState, checkState, rangeText } from './checks-slice.js';
+import { counted } from './counted.js';
 
 export type HandoffInput = {
   plan: Pick<
@@ -183,7 +184,7 @@ export const handoffReport = (input: HandoffInput): string => {
       const thin = cell?.thin ?? [];
       const lacking = (cell?.missing.length ?? 0) + thin.length;
       problems.push(
-        `- ⚑ **${id}**: the last run succeeded, but the warehouse lacks ${lacking} expected date${lacking === 1 ? '' : 's'}` +
+        `- ⚑ **${id}**: the last run succeeded, but the warehouse lacks ${counted(lacking, 'expected date')}` +
           (thin.length > 0 ? ` · thin (${thin.length}): ${thinText(thin)}` : ''),
       );
     }

@@ -17,6 +17,7 @@ import { clockTime } from './coverage-text.js';
 import type { Paint } from './paint.js';
 import { useAppState, useServices } from './services-context.js';
 import { theme } from './theme.js';
+import { counted } from '../state/counted.js';
 
 /** The lines describing one coverage cell: counts, missing dates as ranges, the error in full. */
 export const cellDetailLines = (
@@ -41,7 +42,7 @@ export const cellDetailLines = (
   if (cell.covered !== undefined) {
     const counts =
       cell.expected === undefined
-        ? `${cell.covered} date${cell.covered === 1 ? '' : 's'} found (no expected query: completeness unknown)`
+        ? `${counted(cell.covered, 'date')} found (no expected query: completeness unknown)`
         : `${cell.covered}/${cell.expected} expected dates (${coveragePercent(cell)}%) · ${theme.coverage[state].label}`;
     lines.push(paint.coverage(state, counts) + paint.muted(when));
   } else {

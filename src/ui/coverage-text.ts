@@ -1,5 +1,6 @@
 import type { CoverageCell } from '../state/coverage-slice.js';
 import { CellState, cellState, coveragePercent } from '../state/coverage-state.js';
+import { counted } from '../state/counted.js';
 
 /** "44/45 97%", "error", "…" while the first query runs, "—" where nothing is tracked. */
 export const coverageText = (cell: CoverageCell | undefined): string => {
@@ -7,7 +8,7 @@ export const coverageText = (cell: CoverageCell | undefined): string => {
   if (!cell || state === CellState.untracked) return '—';
   if (state === CellState.error) return 'error';
   if (state === CellState.unknown) return cell.refreshing ? '…' : '?';
-  if (state === CellState.counted) return `${cell.covered} date${cell.covered === 1 ? '' : 's'}`;
+  if (state === CellState.counted) return counted(cell.covered ?? 0, 'date');
   return `${cell.covered}/${cell.expected} ${coveragePercent(cell)}%`;
 };
 

@@ -12,6 +12,7 @@ import { fitWidth } from './format.js';
 import { Line } from './line.js';
 import type { RowText } from './row-marks.js';
 import { useAppState, useServices } from './services-context.js';
+import { counted } from '../state/counted.js';
 
 /** Plan name and how many tasks are in each state. */
 export const Header = memo(function Header({ width }: { width: number }) {
@@ -56,9 +57,7 @@ export const Header = memo(function Header({ width }: { width: number }) {
         runSummary ? paint.accent(runSummary) : '',
         coverageSummary ? paint.muted(coverageSummary) : '',
         eta ? paint.accent(eta) : '',
-        paint.muted(
-          `${plan.tasks.length} task${plan.tasks.length === 1 ? '' : 's'} · ${plan.name ?? plan.file}`,
-        ),
+        paint.muted(`${counted(plan.tasks.length, 'task')} · ${plan.name ?? plan.file}`),
       ]
         .filter(Boolean)
         .join('  '),

@@ -4,6 +4,7 @@ import { fitWidth } from './format.js';
 import { Line } from './line.js';
 import type { Paint } from './paint.js';
 import { useAppState, useServices } from './services-context.js';
+import { counted } from '../state/counted.js';
 
 const titles = {
   all: 'Run the plan: every task not yet complete, whole windows',
@@ -15,7 +16,7 @@ const titles = {
 export const previewLines = (preview: RunPreview, paint: Paint): string[] => {
   const lines = [
     paint.bold(
-      `${titles[preview.mode]}: ${preview.steps.length} task${preview.steps.length === 1 ? '' : 's'} to run, ${preview.skipped.length} skipped`,
+      `${titles[preview.mode]}: ${counted(preview.steps.length, 'task')} to run, ${preview.skipped.length} skipped`,
     ),
     '',
   ];

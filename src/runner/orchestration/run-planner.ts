@@ -7,6 +7,7 @@ import { datesToFill } from '../../state/coverage-judge.js';
 import { missingRanges } from '../../state/date-ranges.js';
 import { isActive } from '../../state/task-status.js';
 import type { RunMode, RunPreview, RunScope, RunStep } from '../../state/run-slice.js';
+import { counted } from '../../state/counted.js';
 
 /**
  * What a run would do, in dependency order: each task's exact commands, and what is skipped
@@ -123,9 +124,9 @@ export const gapRuns = (
 };
 
 const httpCommand = (processor: Processor, dates: number): string =>
-  `POST ${processor.http?.url}${processor.http?.startPath} for ${dates || 'every'} game date${dates === 1 ? '' : 's'}`;
+  `POST ${processor.http?.url}${processor.http?.startPath} for ${dates ? counted(dates, 'game date') : 'every game date'}`;
 
-const missingDates = (count: number): string => `${count} missing date${count === 1 ? '' : 's'}`;
+const missingDates = (count: number): string => counted(count, 'missing date');
 
 type Cell = NonNullable<AppState['coverage'][string]>;
 
@@ -134,7 +135,7 @@ const gapText = (dates: readonly string[], cell: Cell | undefined): string => {
   const thinDates = new Set(cell?.thin?.map((t) => t.date));
   const thinCount = dates.filter((date) => thinDates.has(date)).length;
   if (thinCount === 0) return missingDates(dates.length);
-  const thin = `${thinCount} thin date${thinCount === 1 ? '' : 's'}`;
+  const thin = counted(thinCount, 'thin date');
   return thinCount === dates.length ? thin : `${missingDates(dates.length - thinCount)} + ${thin}`;
 };
 
