@@ -113,4 +113,16 @@ export default tseslint.config(
   boundary(['src/runner/**'], ['ui']),
   boundary(['src/ui/**'], ['runner', 'warehouse']),
   ...runnerParts.map(runnerPart),
+  {
+    // The runner reads in named steps: a function past a screenful is split into module
+    // functions over the state it shares, and a file past ~300 lines into siblings.
+    files: ['src/runner/**/*.ts'],
+    rules: {
+      'max-lines-per-function': [
+        'error',
+        { max: 100, skipBlankLines: true, skipComments: true, IIFEs: true },
+      ],
+      'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
+    },
+  },
 );

@@ -42,66 +42,10 @@ export const createCoveragePoller = ({
   const timers: NodeJS.Timeout[] = [];
   let disposed = false;
 
-  const query = (sql: string, window: { start: string; end: string }) =>
+  const query: DayQuery = (sql, window) =>
     limit(() =>
       warehouse.queryDayRows(sql, { start: window.start, end: window.end }, { timeoutMs }),
     );
-
-  const measure = async (
-    taskId: TaskId,
-    expectedCache: Map<string, Promise<DayCount[]>>,
-  ): Promise<CoverageResult> => {
-    const started = monotonicNow();
-    const task = plan.tasks.find((t) => t.id === taskId);
-    const processor = plan.processors.find((p) => p.id === task?.processorId);
-    const window = plan.windows.find((w) => w.id === task?.windowId);
-    const outputSql = processor ? coverageSql(processor) : undefined;
-    if (!processor || !window || !outputSql)
-      return { ok: false, error: 'no coverage declared', durationMs: 0 };
-    const wantedSql = expectedSql(plan, processor);
-    let expectedDates: DayCount[] | undefined;
-    if (wantedSql) {
-      const key = `${window.id}\n${wantedSql}`;
-      let pending = expectedCache.get(key);
-      if (!pending) {
-        pending = query(wantedSql, window);
-        expectedCache.set(key, pending);
-      }
-      try {
-        expectedDates = await pending;
-      } catch (error) {
-        return {
-          ok: false,
-          error: `expected-dates query failed: ${messageOf(error)}`,
-          durationMs: Math.round(monotonicNow() - started),
-        };
-      }
-    }
-    let found: DayCount[];
-    let note: string | undefined;
-    try {
-      found = await query(outputSql, window);
-    } catch (error) {
-      // Output tables are often created by their processor's first run: nothing is covered yet,
-      // which fill gaps can fix, unlike a query that is wrong.
-      if (!isMissingTable(error)) {
-        return {
-          ok: false,
-          error: `coverage query failed: ${messageOf(error)}`,
-          durationMs: Math.round(monotonicNow() - started),
-        };
-      }
-      found = [];
-      note = 'table does not exist yet';
-    }
-    const judged = judgeCoverage(expectedDates, found, processor.coverage?.minRows);
-    return {
-      ok: true,
-      ...judged,
-      ...(note !== undefined ? { note } : {}),
-      durationMs: Math.round(monotonicNow() - started),
-    };
-  };
 
   const refreshCell = (
     taskId: TaskId,
@@ -115,7 +59,7 @@ export const createCoveragePoller = ({
     // Stamped with when the question was asked: an answer to a query sent while a task ran
     // must not count as newer than the task's end (it would raise a false ⚑).
     const askedAt = Date.now();
-    const work = measure(taskId, expectedCache)
+    const work = measureCell(plan, query, taskId, expectedCache)
       .then((result) => {
         if (!disposed) store.getState().coverageCellRefreshed(taskId, result, askedAt);
       })
@@ -184,6 +128,71 @@ export const createCoveragePoller = ({
       disposed = true;
       for (const timer of timers) clearInterval(timer);
     },
+  };
+};
+
+/** A query of day rows over one window, under the poller's limit and timeout. */
+type DayQuery = (sql: string, window: { start: string; end: string }) => Promise<DayCount[]>;
+
+/**
+ * One cell's answer: the expected dates (shared by the batch through the cache, one query per
+ * window and SQL), the processor's output by day, judged against each other.
+ */
+const measureCell = async (
+  plan: Plan,
+  query: DayQuery,
+  taskId: TaskId,
+  expectedCache: Map<string, Promise<DayCount[]>>,
+): Promise<CoverageResult> => {
+  const started = monotonicNow();
+  const task = plan.tasks.find((t) => t.id === taskId);
+  const processor = plan.processors.find((p) => p.id === task?.processorId);
+  const window = plan.windows.find((w) => w.id === task?.windowId);
+  const outputSql = processor ? coverageSql(processor) : undefined;
+  if (!processor || !window || !outputSql)
+    return { ok: false, error: 'no coverage declared', durationMs: 0 };
+  const wantedSql = expectedSql(plan, processor);
+  let expectedDates: DayCount[] | undefined;
+  if (wantedSql) {
+    const key = `${window.id}\n${wantedSql}`;
+    let pending = expectedCache.get(key);
+    if (!pending) {
+      pending = query(wantedSql, window);
+      expectedCache.set(key, pending);
+    }
+    try {
+      expectedDates = await pending;
+    } catch (error) {
+      return {
+        ok: false,
+        error: `expected-dates query failed: ${messageOf(error)}`,
+        durationMs: Math.round(monotonicNow() - started),
+      };
+    }
+  }
+  let found: DayCount[];
+  let note: string | undefined;
+  try {
+    found = await query(outputSql, window);
+  } catch (error) {
+    // Output tables are often created by their processor's first run: nothing is covered yet,
+    // which fill gaps can fix, unlike a query that is wrong.
+    if (!isMissingTable(error)) {
+      return {
+        ok: false,
+        error: `coverage query failed: ${messageOf(error)}`,
+        durationMs: Math.round(monotonicNow() - started),
+      };
+    }
+    found = [];
+    note = 'table does not exist yet';
+  }
+  const judged = judgeCoverage(expectedDates, found, processor.coverage?.minRows);
+  return {
+    ok: true,
+    ...judged,
+    ...(note !== undefined ? { note } : {}),
+    durationMs: Math.round(monotonicNow() - started),
   };
 };
 

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { createLineSplitter } from './line-splitter.js';
+import { createLineSplitter, type LineSplitter } from './line-splitter.js';
 
 /** What one bounded read of a log gives the ingest tick. */
 export type TailRead = {
@@ -96,6 +96,64 @@ const keptFrom = (region: Buffer, lastNewline: number, keepLines: number): numbe
   return at + 1;
 };
 
+/**
+ * The region before the kept lines: its first line goes through the splitter (it may end a
+ * line the last read left unfinished, or a character split across reads), then each line
+ * is either handed to the parser or only counted.
+ */
+const passOver = (
+  splitter: LineSplitter,
+  region: Buffer,
+  end: number,
+  mayMatter: (leadByte: number) => boolean,
+): { skipped: number; progressLines: string[] } => {
+  const progressLines: string[] = [];
+  let skipped = 0;
+  let first = true;
+  let start = 0;
+  // A \r redraws a line ("…\rProcessing day 3/9"): such lines are judged after splitting.
+  let nextReturn = region.indexOf(carriageReturn, 0);
+  if (nextReturn === -1 || nextReturn >= end) nextReturn = end;
+  // The line after one the parser read is read too: "Failed dates (3 total):" takes the
+  // list from the next line that is not blank, and any other line ends that wait.
+  // True at the start too: the line before the pass (an unfinished one, or the last line of
+  // the previous read) may have been such a header.
+  let afterProgressLine = true;
+  while (start < end) {
+    const nl = region.indexOf(newline, start);
+    const lineEnd = nl === -1 || nl >= end ? end - 1 : nl;
+    let lead = start;
+    while (lead < lineEnd && (region[lead] === 0x20 || region[lead] === 0x09)) lead++;
+    const blank = lead === lineEnd;
+    const redrawn = nextReturn <= lineEnd;
+    if (redrawn) {
+      nextReturn = region.indexOf(carriageReturn, lineEnd + 1);
+      if (nextReturn === -1 || nextReturn >= end) nextReturn = end;
+    }
+    let feed = false;
+    if (redrawn) {
+      feed = true;
+      afterProgressLine = true;
+    } else if (first) {
+      feed = true;
+    } else if (!blank) {
+      const matters = mayMatter(region[lead] ?? 0);
+      feed = afterProgressLine || matters;
+      afterProgressLine = matters;
+    }
+    if (feed) {
+      // Usually one line; none when it only ends the line a flush() already gave out.
+      for (const line of splitter.push(region.subarray(start, lineEnd + 1))) {
+        progressLines.push(line);
+        skipped++;
+      }
+    } else skipped++;
+    first = false;
+    start = lineEnd + 1;
+  }
+  return { skipped, progressLines };
+};
+
 export const createLogTailer = (file: string, startOffset = 0): LogTailer => {
   const splitter = createLineSplitter();
   const buffer = Buffer.allocUnsafe(chunkBytes);
@@ -130,63 +188,6 @@ export const createLogTailer = (file: string, startOffset = 0): LogTailer => {
     return lines;
   };
 
-  /**
-   * The region before the kept lines: its first line goes through the splitter (it may end a
-   * line the last read left unfinished, or a character split across reads), then each line
-   * is either handed to the parser or only counted.
-   */
-  const passOver = (
-    region: Buffer,
-    end: number,
-    mayMatter: (leadByte: number) => boolean,
-  ): { skipped: number; progressLines: string[] } => {
-    const progressLines: string[] = [];
-    let skipped = 0;
-    let first = true;
-    let start = 0;
-    // A \r redraws a line ("…\rProcessing day 3/9"): such lines are judged after splitting.
-    let nextReturn = region.indexOf(carriageReturn, 0);
-    if (nextReturn === -1 || nextReturn >= end) nextReturn = end;
-    // The line after one the parser read is read too: "Failed dates (3 total):" takes the
-    // list from the next line that is not blank, and any other line ends that wait.
-    // True at the start too: the line before the pass (an unfinished one, or the last line of
-    // the previous read) may have been such a header.
-    let afterProgressLine = true;
-    while (start < end) {
-      const nl = region.indexOf(newline, start);
-      const lineEnd = nl === -1 || nl >= end ? end - 1 : nl;
-      let lead = start;
-      while (lead < lineEnd && (region[lead] === 0x20 || region[lead] === 0x09)) lead++;
-      const blank = lead === lineEnd;
-      const redrawn = nextReturn <= lineEnd;
-      if (redrawn) {
-        nextReturn = region.indexOf(carriageReturn, lineEnd + 1);
-        if (nextReturn === -1 || nextReturn >= end) nextReturn = end;
-      }
-      let feed = false;
-      if (redrawn) {
-        feed = true;
-        afterProgressLine = true;
-      } else if (first) {
-        feed = true;
-      } else if (!blank) {
-        const matters = mayMatter(region[lead] ?? 0);
-        feed = afterProgressLine || matters;
-        afterProgressLine = matters;
-      }
-      if (feed) {
-        // Usually one line; none when it only ends the line a flush() already gave out.
-        for (const line of splitter.push(region.subarray(start, lineEnd + 1))) {
-          progressLines.push(line);
-          skipped++;
-        }
-      } else skipped++;
-      first = false;
-      start = lineEnd + 1;
-    }
-    return { skipped, progressLines };
-  };
-
   const readTail = ({ maxBytes, keepLines, mayMatter = everyLine }: TailReadOptions): TailRead => {
     const fd = open();
     if (fd === undefined) return nothingRead();
@@ -205,14 +206,16 @@ export const createLogTailer = (file: string, startOffset = 0): LogTailer => {
     if (bytes === maxBytes && keepFrom > 0) {
       // Behind a flood: making strings of this read's newest lines would be wasted when the
       // next read brings a ring-full, so they stay in the file and start the next read.
-      const passed = passOver(region, keepFrom, mayMatter);
+      const passed = passOver(splitter, region, keepFrom, mayMatter);
       offset += keepFrom;
       skippedBehind += passed.skipped;
       return { ...nothingRead(), bytes, progressLines: passed.progressLines, behind: true };
     }
     offset += bytes;
     const passed =
-      keepFrom > 0 ? passOver(region, keepFrom, mayMatter) : { skipped: 0, progressLines: [] };
+      keepFrom > 0
+        ? passOver(splitter, region, keepFrom, mayMatter)
+        : { skipped: 0, progressLines: [] };
     const lines = splitter.push(region.subarray(keepFrom, bytes));
     const skipped = passed.skipped + skippedBehind;
     skippedBehind = 0;

@@ -7,6 +7,7 @@ import { isActive, TaskStatus } from '../../state/task-status.js';
 import type { Redact } from '../../state/redact.js';
 import { noSecrets } from '../../state/redact.js';
 import { terminalAlert } from './terminal-alert.js';
+import { counted } from '../../state/counted.js';
 
 export type Notification = {
   event: NotifyEvent;
@@ -50,50 +51,6 @@ export const createNotifier = ({
   const inFlight = new Set<Promise<void>>();
   const problem = (text: string) => store.getState().noticeShown(text, 'warn');
 
-  const runCommand = (argv: readonly string[], note: Notification) => {
-    const [file, ...args] = argv;
-    if (!file) return;
-    const done = new Promise<void>((resolve) => {
-      let timedOut = false;
-      const child = spawn(file, args, {
-        stdio: 'ignore',
-        // Its own group: a timeout kills whatever it started too.
-        detached: true,
-        env: {
-          ...process.env,
-          BACKFILL_EVENT: note.event,
-          BACKFILL_TASK: note.task,
-          BACKFILL_STATUS: note.status,
-          BACKFILL_MESSAGE: note.message,
-        },
-      });
-      const timeoutMs = settings.timeoutSeconds * 1000;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        try {
-          if (child.pid) process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }, timeoutMs);
-      child.on('error', (error) => {
-        clearTimeout(timer);
-        problem(`notify command failed: ${error.message}`);
-        resolve();
-      });
-      child.on('exit', (code, signal) => {
-        clearTimeout(timer);
-        if (timedOut)
-          problem(`notify command took longer than ${settings.timeoutSeconds} s: killed`);
-        else if (code !== 0)
-          problem(`notify command ${code === null ? `ended by ${signal}` : `exited ${code}`}`);
-        resolve();
-      });
-    });
-    inFlight.add(done);
-    void done.then(() => inFlight.delete(done));
-  };
-
   const notify = (note: Notification) => {
     if (!settings.on.includes(note.event)) return;
     const message = redact(note.message);
@@ -101,7 +58,15 @@ export const createNotifier = ({
       terminal.write(
         terminalAlert(message, { bell: settings.bell, desktop: settings.desktop, tmux }),
       );
-    if (settings.command) runCommand(settings.command, { ...note, message });
+    if (!settings.command) return;
+    const done = runNotifyCommand(
+      settings.command,
+      { ...note, message },
+      settings.timeoutSeconds,
+      problem,
+    );
+    inFlight.add(done);
+    void done.then(() => inFlight.delete(done));
   };
 
   /** Tasks seen running: only their end is news (a restored task's is not). */
@@ -135,7 +100,7 @@ export const createNotifier = ({
         event: 'run-finished',
         task: '',
         status: ok ? 'succeeded' : 'with-failures',
-        message: `run (${before.run.mode}) finished: ${ran} of ${before.run.steps.length} step${before.run.steps.length === 1 ? '' : 's'}${ok ? '' : ', not all succeeded'}`,
+        message: `run (${before.run.mode}) finished: ${ran} of ${counted(before.run.steps.length, 'step')}${ok ? '' : ', not all succeeded'}`,
       });
     }
     if (state.coverage !== before.coverage) {
@@ -162,4 +127,52 @@ export const createNotifier = ({
     },
     dispose: unsubscribe,
   };
+};
+
+/**
+ * Runs the notify command with the event in its environment, in its own process group (a
+ * timeout kills whatever it started too); resolves when it has ended, a problem told as a notice.
+ */
+const runNotifyCommand = (
+  argv: readonly string[],
+  note: Notification,
+  timeoutSeconds: number,
+  problem: (text: string) => void,
+): Promise<void> => {
+  const [file, ...args] = argv;
+  if (!file) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    let timedOut = false;
+    const child = spawn(file, args, {
+      stdio: 'ignore',
+      detached: true,
+      env: {
+        ...process.env,
+        BACKFILL_EVENT: note.event,
+        BACKFILL_TASK: note.task,
+        BACKFILL_STATUS: note.status,
+        BACKFILL_MESSAGE: note.message,
+      },
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, timeoutSeconds * 1000);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      problem(`notify command failed: ${error.message}`);
+      resolve();
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) problem(`notify command took longer than ${timeoutSeconds} s: killed`);
+      else if (code !== 0)
+        problem(`notify command ${code === null ? `ended by ${signal}` : `exited ${code}`}`);
+      resolve();
+    });
+  });
 };

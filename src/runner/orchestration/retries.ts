@@ -5,11 +5,13 @@ import type { StartOptions, TaskControl } from '../../state/services.js';
 import { isFresh } from '../../state/coverage-state.js';
 import { failureCount } from '../../state/progress.js';
 import { isActive, isFinished, TaskStatus } from '../../state/task-status.js';
-import { datesFailed } from '../../state/tasks-slice.js';
+import { datesFailed, type TaskRuntime } from '../../state/tasks-slice.js';
 import { gapRuns } from './run-planner.js';
 import type { CoverageRefresher } from './scheduler.js';
 import { everyDay } from '../../state/date-ranges.js';
 import { monotonicNow } from '../../state/clock.js';
+import { counted } from '../../state/counted.js';
+import type { PendingRetry } from '../../state/retry-slice.js';
 
 export type RetrierOptions = {
   plan: Plan;
@@ -52,10 +54,6 @@ export const createRetrier = ({ plan, store, control, coverage }: RetrierOptions
   const dueWaiting = new Set<TaskId>();
   const watching = new Set<TaskId>();
 
-  const processorOf = (taskId: TaskId) =>
-    plan.processors.find((p) => `${p.id}@` === taskId.slice(0, p.id.length + 1));
-  const windowOf = (taskId: TaskId) => plan.windows.find((w) => taskId.endsWith(`@${w.id}`));
-
   const cancel = (taskId: TaskId, why?: string) => {
     clearTimeout(timers.get(taskId));
     timers.delete(taskId);
@@ -73,7 +71,7 @@ export const createRetrier = ({ plan, store, control, coverage }: RetrierOptions
     const done = launchedByRetry.delete(taskId) ? (chain.get(taskId) ?? 0) : 0;
     const failed = task.status === TaskStatus.failed;
     const withFailures = task.status === TaskStatus.withFailures;
-    const policy = retryPolicyOf(plan, processorOf(taskId)?.id ?? '');
+    const policy = retryPolicyOf(plan, processorOf(plan, taskId)?.id ?? '');
     if (!policy || (!failed && !withFailures)) return void chain.delete(taskId);
     if (done >= policy.attempts) {
       chain.delete(taskId);
@@ -87,20 +85,8 @@ export const createRetrier = ({ plan, store, control, coverage }: RetrierOptions
     }
     const n = done + 1;
     const delayMs = retryDelayMs(policy, n);
-    const dates =
-      withFailures && task.progress.failedDates.length >= failureCount(task.progress)
-        ? [...task.progress.failedDates]
-        : undefined;
     chain.set(taskId, done);
-    store.getState().retryScheduled(taskId, {
-      retry: n,
-      of: policy.attempts,
-      at: monotonicNow() + delayMs,
-      reason: failed
-        ? (task.reason ?? 'failed')
-        : `exit 0 but ${datesFailed(failureCount(task.progress))}`,
-      ...(dates ? { dates } : {}),
-    });
+    store.getState().retryScheduled(taskId, pendingRetryOf(task, n, policy.attempts, delayMs));
     timers.set(
       taskId,
       setTimeout(() => {
@@ -116,57 +102,23 @@ export const createRetrier = ({ plan, store, control, coverage }: RetrierOptions
     const retry = state.retries[taskId];
     const task = state.tasks[taskId];
     if (!retry || !task || isActive(task.status)) return void dueWaiting.delete(taskId);
-    const cell = state.coverage[taskId];
-    let options: StartOptions = {};
-    let what = 'the whole run again';
-    if (retry.dates) {
-      // Planned from fresh coverage only, like every run.
-      if (cell && !isFresh(cell, task)) {
-        if (!cell.refreshing) coverage?.refresh([taskId]);
-        return;
-      }
-      // Thin dates (too few rows) still need the run, like missing ones.
-      const toFill =
-        cell && cell.expected !== undefined
-          ? new Set([...cell.missing, ...(cell.thin ?? []).map((t) => t.date)])
-          : undefined;
-      const dates = toFill ? retry.dates.filter((d) => toFill.has(d)) : retry.dates;
-      if (dates.length === 0) {
-        cancel(taskId);
-        state.noticeShown(`${taskId}: retry dropped, its failed dates are in the warehouse now`);
-        return;
-      }
-      const processor = processorOf(taskId);
-      const window = windowOf(taskId);
-      if (!processor || !window) return;
-      what = `${dates.length} failed date${dates.length === 1 ? '' : 's'} again: ${dates.join(', ')}`;
-      options =
-        processor.kind === 'http'
-          ? { runs: [], dates }
-          : {
-              runs: gapRuns(
-                processor,
-                window,
-                {
-                  missing: [],
-                  refreshing: false,
-                  ...cell,
-                  expectedDates: cell?.expectedDates.length
-                    ? cell.expectedDates
-                    : everyDay(window.start, window.end),
-                },
-                dates,
-              ).runs,
-            };
+    const planned = retry.dates
+      ? retryOfDates(plan, store, taskId, retry.dates, coverage)
+      : { options: {}, what: 'the whole run again' };
+    if (planned === 'wait') return;
+    if (planned === 'drop') {
+      cancel(taskId);
+      state.noticeShown(`${taskId}: retry dropped, its failed dates are in the warehouse now`);
+      return;
     }
     dueWaiting.delete(taskId);
     state.retryCleared(taskId);
     chain.set(taskId, retry.retry);
     launchedByRetry.add(taskId);
     control.start(taskId, {
-      ...options,
+      ...planned.options,
       kind: 'retry',
-      note: `automatic retry ${retry.retry}/${retry.of} (attempt ${task.attempt + 1}) after ${retry.reason}: ${what}`,
+      note: `automatic retry ${retry.retry}/${retry.of} (attempt ${task.attempt + 1}) after ${retry.reason}: ${planned.what}`,
     });
   };
 
@@ -189,25 +141,7 @@ export const createRetrier = ({ plan, store, control, coverage }: RetrierOptions
   });
 
   return {
-    track: <C extends TaskControl>(inner: C): C => ({
-      ...inner,
-      start: (taskId: TaskId, options?: StartOptions) => {
-        if (options?.kind !== 'retry') cancel(taskId, 'started by hand');
-        inner.start(taskId, options);
-      },
-      stop: (taskId: TaskId) => {
-        cancel(taskId, 'x');
-        inner.stop(taskId);
-      },
-      kill: (taskId: TaskId) => {
-        cancel(taskId, 'X');
-        inner.kill(taskId);
-      },
-      restart: (taskId: TaskId) => {
-        cancel(taskId, 'restarted by hand');
-        inner.restart(taskId);
-      },
-    }),
+    track: <C extends TaskControl>(inner: C): C => cancellingControl(inner, cancel),
     dispose: () => {
       unsubscribe();
       for (const timer of timers.values()) clearTimeout(timer);
@@ -215,3 +149,97 @@ export const createRetrier = ({ plan, store, control, coverage }: RetrierOptions
     },
   };
 };
+
+const processorOf = (plan: Plan, taskId: TaskId) =>
+  plan.processors.find((p) => `${p.id}@` === taskId.slice(0, p.id.length + 1));
+const windowOf = (plan: Plan, taskId: TaskId) =>
+  plan.windows.find((w) => taskId.endsWith(`@${w.id}`));
+
+/** The pending retry `n` of a run that just ended failed or with failed dates. */
+const pendingRetryOf = (
+  task: TaskRuntime,
+  n: number,
+  of: number,
+  delayMs: number,
+): PendingRetry => {
+  const failed = task.status === TaskStatus.failed;
+  const dates =
+    !failed && task.progress.failedDates.length >= failureCount(task.progress)
+      ? [...task.progress.failedDates]
+      : undefined;
+  return {
+    retry: n,
+    of,
+    at: monotonicNow() + delayMs,
+    reason: failed
+      ? (task.reason ?? 'failed')
+      : `exit 0 but ${datesFailed(failureCount(task.progress))}`,
+    ...(dates ? { dates } : {}),
+  };
+};
+
+/**
+ * A retry of failed dates, planned from fresh coverage only, like every run: 'wait' while the
+ * answer is stale (it is asked for), 'drop' when the warehouse holds every one of them by now.
+ */
+const retryOfDates = (
+  plan: Plan,
+  store: AppStore,
+  taskId: TaskId,
+  failedDates: readonly string[],
+  coverage: CoverageRefresher | undefined,
+): { options: StartOptions; what: string } | 'wait' | 'drop' => {
+  const state = store.getState();
+  const task = state.tasks[taskId];
+  const cell = state.coverage[taskId];
+  if (cell && !isFresh(cell, task)) {
+    if (!cell.refreshing) coverage?.refresh([taskId]);
+    return 'wait';
+  }
+  // Thin dates (too few rows) still need the run, like missing ones.
+  const toFill =
+    cell && cell.expected !== undefined
+      ? new Set([...cell.missing, ...(cell.thin ?? []).map((t) => t.date)])
+      : undefined;
+  const dates = toFill ? failedDates.filter((d) => toFill.has(d)) : [...failedDates];
+  if (dates.length === 0) return 'drop';
+  const processor = processorOf(plan, taskId);
+  const window = windowOf(plan, taskId);
+  if (!processor || !window) return 'wait';
+  const what = `${counted(dates.length, 'failed date')} again: ${dates.join(', ')}`;
+  if (processor.kind === 'http') return { options: { runs: [], dates }, what };
+  const expectedDates = cell?.expectedDates.length
+    ? cell.expectedDates
+    : everyDay(window.start, window.end);
+  const runs = gapRuns(
+    processor,
+    window,
+    { missing: [], refreshing: false, ...cell, expectedDates },
+    dates,
+  ).runs;
+  return { options: { runs }, what };
+};
+
+/** The control with each move by the operator cancelling the task's pending retry first. */
+const cancellingControl = <C extends TaskControl>(
+  inner: C,
+  cancel: (taskId: TaskId, why: string) => void,
+): C => ({
+  ...inner,
+  start: (taskId: TaskId, options?: StartOptions) => {
+    if (options?.kind !== 'retry') cancel(taskId, 'started by hand');
+    inner.start(taskId, options);
+  },
+  stop: (taskId: TaskId) => {
+    cancel(taskId, 'x');
+    inner.stop(taskId);
+  },
+  kill: (taskId: TaskId) => {
+    cancel(taskId, 'X');
+    inner.kill(taskId);
+  },
+  restart: (taskId: TaskId) => {
+    cancel(taskId, 'restarted by hand');
+    inner.restart(taskId);
+  },
+});

@@ -83,95 +83,32 @@ export const createIngestTick = ({
   let woken: NodeJS.Immediate | undefined;
   let ticking = false;
   let delayMs = tickMs;
-  /** Which task is read first next tick: a tick cut short by the budget resumes there. */
-  let firstTask = 0;
-
-  const ingest = (taskId: TaskId, handle: TaskHandle, lines: string[], batch: TaskOutput[]) => {
-    if (lines.length === 0) return;
-    for (const line of lines) handle.parser.feed(line);
-    // Without secrets, no per-tick copy of every line.
-    logBook.ring(taskId).append(redact === noSecrets ? lines : lines.map(redact));
-    batch.push({ taskId, progress: handle.parser.snapshot() });
+  const slice: SliceState = {
+    firstTask: 0,
+    left: 0,
+    sawBytes: false,
+    flooded: false,
+    behind: false,
   };
-
-  const ingestTail = (taskId: TaskId, handle: TaskHandle, read: TailRead, batch: TaskOutput[]) => {
-    for (const line of read.progressLines) handle.parser.feed(line);
-    // Lines older than a full ring of newer ones are counted, not kept: the file has them.
-    if (read.skipped > 0) logBook.ring(taskId).skip(read.skipped);
-    if (read.lines.length > 0 || read.skipped > 0 || read.progressLines.length > 0) {
-      ingest(taskId, handle, read.lines, batch);
-      if (read.lines.length === 0) batch.push({ taskId, progress: handle.parser.snapshot() });
-    }
-  };
-
-  /** Tasks of the current tick not read yet (0: the next call starts a new tick), and its news. */
-  let left = 0;
-  let sawBytes = false;
-  let flooded = false;
-  let behind = false;
-
-  /** Reads tasks until all of this tick's are read or the budget is spent; true when done. */
-  const readSlice = (): boolean => {
-    const batch: TaskOutput[] = [];
-    const tasks = [...handles];
-    if (left === 0) {
-      left = tasks.length;
-      sawBytes = false;
-      flooded = false;
-      behind = false;
-    }
-    const startedAt = now();
-    while (left > 0 && tasks.length > 0) {
-      const at = firstTask % tasks.length;
-      const [taskId, handle] = tasks[at]!;
-      const ring = logBook.ring(taskId);
-      const read = handle.tailer.readTail({
-        maxBytes: maxBytesPerRead,
-        keepLines: ring.maxLines,
-        mayMatter: handle.parser.mayMatter,
-      });
-      if (read.bytes > 0) sawBytes = true;
-      if (read.skipped > 0) flooded = true;
-      if (read.behind) behind = true;
-      ingestTail(taskId, handle, read, batch);
-      firstTask = at + 1;
-      left--;
-      if (left > 0 && now() - startedAt >= budgetMs) break;
-    }
-    if (tasks.length === 0) left = 0;
-    if (batch.length > 0) store.getState().outputReceived(batch);
-    return left === 0;
-  };
+  const readSlice = () =>
+    readSliceOf(slice, { store, logBook, redact, handles, maxBytesPerRead, budgetMs, now });
 
   const schedule = () => {
     timer = setTimeout(onTick, delayMs);
   };
 
-  // Armed only while backed off: at a flood's rate every write would be an event.
-  const watchers: FSWatcher[] = [];
-  const disarm = () => {
-    for (const watcher of watchers) watcher.close();
-    watchers.length = 0;
-  };
   const wake = () => {
-    disarm();
+    writes.disarm();
     if (!ticking) return;
     delayMs = tickMs;
     woken ??= setImmediate(onTick);
   };
+  // Armed only while backed off: at a flood's rate every write would be an event.
+  const writes = watchWrites(handles, wake);
   const arm = () => {
-    if (!wakeOnWrite || watchers.length > 0) return;
-    for (const handle of handles.values()) {
-      try {
-        const watcher = watch(handle.logFile, { persistent: false }, wake);
-        // A log removed under us: the next poll says so, nothing to do here.
-        watcher.on('error', disarm);
-        watchers.push(watcher);
-      } catch {
-        // Not watchable (gone, or a filesystem without inotify): the poll covers it.
-      }
-    }
+    if (wakeOnWrite) writes.arm();
   };
+  const disarm = writes.disarm;
 
   function onTick() {
     // Either way in (the wait ended, or a write woke it), the other one is off.
@@ -182,7 +119,7 @@ export const createIngestTick = ({
     const done = readSlice();
     if (!ticking) return;
     // A task behind a flood is read again on the next turn too, until it has caught up.
-    if (!done || behind) {
+    if (!done || slice.behind) {
       // The rest of this tick's tasks after the keys and frames that waited (setImmediate
       // runs after the loop has polled for input).
       disarm();
@@ -192,8 +129,12 @@ export const createIngestTick = ({
     // A read that replaced a whole ring is a flood: a ring-full of strings per task 30 times
     // a second is garbage nobody can read, so the tick slows to `floodTickMs`. Back off only
     // when a whole tick read nothing: each idle tick costs a read per task.
-    delayMs = flooded ? floodTickMs : sawBytes ? tickMs : Math.min(delayMs * 2, idleTickMs);
-    if (delayMs > tickMs && !flooded) arm();
+    delayMs = slice.flooded
+      ? floodTickMs
+      : slice.sawBytes
+        ? tickMs
+        : Math.min(delayMs * 2, idleTickMs);
+    if (delayMs > tickMs && !slice.flooded) arm();
     else disarm();
     schedule();
   }
@@ -212,7 +153,7 @@ export const createIngestTick = ({
       // A drain reads every line from where a read behind a flood stopped: a ring-full at least.
       logBook.ring(taskId).skip(handle.tailer.takeSkipped());
       const batch: TaskOutput[] = [];
-      ingest(taskId, handle, lines, batch);
+      ingest(logBook, redact, taskId, handle, lines, batch);
       if (batch.length > 0) store.getState().outputReceived(batch);
     },
     ensureTicking: () => {
@@ -231,4 +172,121 @@ export const createIngestTick = ({
     },
     dispose: stop,
   };
+};
+
+/** A batch of lines read for one task: parsed, kept in its ring, its progress for the store. */
+const ingest = (
+  logBook: LogBook,
+  redact: Redact,
+  taskId: TaskId,
+  handle: TaskHandle,
+  lines: string[],
+  batch: TaskOutput[],
+) => {
+  if (lines.length === 0) return;
+  for (const line of lines) handle.parser.feed(line);
+  // Without secrets, no per-tick copy of every line.
+  logBook.ring(taskId).append(redact === noSecrets ? lines : lines.map(redact));
+  batch.push({ taskId, progress: handle.parser.snapshot() });
+};
+
+/** One tail read: progress from every line scanned, the newest lines kept, the rest counted. */
+const ingestTail = (
+  logBook: LogBook,
+  redact: Redact,
+  taskId: TaskId,
+  handle: TaskHandle,
+  read: TailRead,
+  batch: TaskOutput[],
+) => {
+  for (const line of read.progressLines) handle.parser.feed(line);
+  // Lines older than a full ring of newer ones are counted, not kept: the file has them.
+  if (read.skipped > 0) logBook.ring(taskId).skip(read.skipped);
+  if (read.lines.length > 0 || read.skipped > 0 || read.progressLines.length > 0) {
+    ingest(logBook, redact, taskId, handle, read.lines, batch);
+    if (read.lines.length === 0) batch.push({ taskId, progress: handle.parser.snapshot() });
+  }
+};
+
+/** fs.watch on every task's log while armed: the first write calls `onWrite`. */
+const watchWrites = (handles: ReadonlyMap<TaskId, TaskHandle>, onWrite: () => void) => {
+  const watchers: FSWatcher[] = [];
+  const disarm = () => {
+    for (const watcher of watchers) watcher.close();
+    watchers.length = 0;
+  };
+  const arm = () => {
+    if (watchers.length > 0) return;
+    for (const handle of handles.values()) {
+      try {
+        const watcher = watch(handle.logFile, { persistent: false }, onWrite);
+        // A log removed under us: the next poll says so, nothing to do here.
+        watcher.on('error', disarm);
+        watchers.push(watcher);
+      } catch {
+        // Not watchable (gone, or a filesystem without inotify): the poll covers it.
+      }
+    }
+  };
+  return { arm, disarm };
+};
+
+/** Where a tick stands: it may be read in slices over several turns of the loop. */
+type SliceState = {
+  /** Which task is read first next: a tick cut short by the budget resumes there. */
+  firstTask: number;
+  /** Tasks of the current tick not read yet (0: the next slice starts a new tick). */
+  left: number;
+  /** The current tick's news: bytes arrived, a read replaced a whole ring, a read is behind. */
+  sawBytes: boolean;
+  flooded: boolean;
+  behind: boolean;
+};
+
+/** Reads tasks until all of this tick's are read or the budget is spent; true when done. */
+const readSliceOf = (
+  slice: SliceState,
+  {
+    store,
+    logBook,
+    redact,
+    handles,
+    maxBytesPerRead,
+    budgetMs,
+    now,
+  }: Pick<IngestTickOptions, 'store' | 'logBook' | 'redact' | 'handles'> & {
+    maxBytesPerRead: number;
+    budgetMs: number;
+    now: () => number;
+  },
+): boolean => {
+  const batch: TaskOutput[] = [];
+  const tasks = [...handles];
+  if (slice.left === 0) {
+    slice.left = tasks.length;
+    slice.sawBytes = false;
+    slice.flooded = false;
+    slice.behind = false;
+  }
+  const startedAt = now();
+  while (slice.left > 0 && tasks.length > 0) {
+    const at = slice.firstTask % tasks.length;
+    const [taskId, handle] = tasks[at]!;
+    const ring = logBook.ring(taskId);
+    const read = handle.tailer.readTail({
+      maxBytes: maxBytesPerRead,
+      keepLines: ring.maxLines,
+      mayMatter: handle.parser.mayMatter,
+    });
+    if (read.bytes > 0) slice.sawBytes = true;
+    if (read.skipped > 0) slice.flooded = true;
+    if (read.behind) slice.behind = true;
+    ingestTail(logBook, redact, taskId, handle, read, batch);
+    slice.firstTask = at + 1;
+    slice.left--;
+    if (slice.left > 0 && now() - startedAt >= budgetMs) break;
+  }
+  if (tasks.length === 0) slice.left = 0;
+  if (batch.length > 0) store.getState().outputReceived(batch);
+  return slice.left === 0;
 };
