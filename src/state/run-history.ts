@@ -3,7 +3,7 @@ import { datesDone, paceOf } from './derive.js';
 import { failureCount } from './progress.js';
 import type { TaskRuntime } from './tasks-slice.js';
 import { TaskStatus } from './task-status.js';
-import { counted } from './counted.js';
+import { datesFailed } from './counted.js';
 
 /** whole window; gaps as ranges; gaps as one date list; a retry of an earlier run. */
 export type RunKind = 'window' | 'gaps' | 'dates' | 'retry';
@@ -80,7 +80,7 @@ export const runLabel = (record: RunRecord): string => {
     case TaskStatus.succeeded:
       return `✓ ${at} ${seconds(record.endedAt - record.startedAt)}`;
     case TaskStatus.withFailures:
-      return `⚠ ${at} ${counted(record.failed, 'date')} failed`;
+      return `⚠ ${at} ${datesFailed(record.failed)}`;
     case TaskStatus.failed:
       return `✗ ${at} ${record.exitCode !== undefined ? `exit ${record.exitCode}` : 'failed'}`;
     case TaskStatus.killed:

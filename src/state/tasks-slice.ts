@@ -4,7 +4,7 @@ import type { Progress } from './progress.js';
 import { emptyProgress, failureCount } from './progress.js';
 import { TaskStatus } from './task-status.js';
 import type { AppState } from './store.js';
-import { counted } from './counted.js';
+import { datesFailed } from './counted.js';
 
 export type TaskRuntime = {
   status: TaskStatus;
@@ -111,7 +111,6 @@ export const statusOnExit = (
 };
 
 /** "1 date failed", "3 dates failed". */
-export const datesFailed = (count: number): string => `${counted(count, 'date')} failed`;
 
 export const createTasksSlice =
   (taskIds: readonly TaskId[]): StateCreator<AppState, [], [], TasksSlice> =>

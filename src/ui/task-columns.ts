@@ -1,6 +1,6 @@
 import type { Task } from '../plan/types.js';
 import type { TaskRuntime } from '../state/tasks-slice.js';
-import { datesFailed } from '../state/tasks-slice.js';
+import { datesFailed } from '../state/counted.js';
 import { paceOf } from '../state/derive.js';
 import { failureCount } from '../state/progress.js';
 import { TaskStatus } from '../state/task-status.js';

@@ -5,12 +5,12 @@ import type { StartOptions, TaskControl } from '../../state/services.js';
 import { isFresh } from '../../state/coverage-state.js';
 import { failureCount } from '../../state/progress.js';
 import { isActive, isFinished, TaskStatus } from '../../state/task-status.js';
-import { datesFailed, type TaskRuntime } from '../../state/tasks-slice.js';
+import type { TaskRuntime } from '../../state/tasks-slice.js';
 import { gapRuns } from './run-planner.js';
-import type { CoverageRefresher } from './scheduler.js';
+import type { CoverageRefresher } from './scheduler-steps.js';
 import { everyDay } from '../../state/date-ranges.js';
 import { monotonicNow } from '../../state/clock.js';
-import { counted } from '../../state/counted.js';
+import { counted, datesFailed } from '../../state/counted.js';
 import type { PendingRetry } from '../../state/retry-slice.js';
 
 export type RetrierOptions = {

@@ -4,7 +4,7 @@ import type { Progress } from '../../state/progress.js';
 import { TaskStatus } from '../../state/task-status.js';
 import { HttpJobExit } from '../coordinator/http-job-spec.js';
 import type { RunEnd } from '../executor/executor.js';
-import { counted } from '../../state/counted.js';
+import { datesFailed } from '../../state/counted.js';
 
 /**
  * How a run's end reads for the store. A command's exit code has no agreed meaning beyond
@@ -24,7 +24,7 @@ export const judgeExit = (
         ...end,
         judged: {
           status: TaskStatus.withFailures,
-          reason: `exit ${code}: ${counted(Math.max(1, failureCount(progress)), 'date')} failed`,
+          reason: `exit ${code}: ${datesFailed(Math.max(1, failureCount(progress)))}`,
         },
       };
     case HttpJobExit.stopped:
