@@ -14,8 +14,6 @@ import {
   type SchedulerContext,
 } from './scheduler-steps.js';
 
-export type { CoverageRefresher } from './scheduler-steps.js';
-
 export type SchedulerOptions = {
   plan: Plan;
   store: AppStore;
