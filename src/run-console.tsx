@@ -120,17 +120,19 @@ export const runConsole = async (plan: Plan): Promise<number> => {
   const quit = (policy: QuitPolicy, code = 0) => {
     quitting ??= (async () => {
       const running = supervisor.runningCount();
+      // Nothing launches from here on: stopping a task frees a slot, and a run (or a pending
+      // retry) would fill it with the next step, which would then outlive the console.
+      scheduler.dispose();
+      retrier.dispose();
       if (policy === 'stop' && running > 0) {
         store.getState().noticeShown(`stopping ${running} task${running > 1 ? 's' : ''}…`, 'warn');
         await supervisor.stopAll();
       }
-      scheduler.dispose();
       supervisor.dispose();
       poller?.dispose();
       stopJournal();
       history.dispose();
       notifier.dispose();
-      retrier.dispose();
       lock.release();
       await warehouse?.close().catch(() => undefined);
       if (terminalGone) {

@@ -95,6 +95,34 @@ describe('the built console in a real terminal', () => {
     expect(leftovers()).toEqual([]);
   });
 
+  it('stops a run with more steps queued and launches none of them while quitting', async () => {
+    const { file } = writePlan();
+    // One task at a time: run all starts slowpoke and queues sibling behind it.
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        '{ stopGraceSeconds: 2 }',
+        '{ stopGraceSeconds: 2, concurrency: 1 }',
+      ),
+    );
+    term = startTmux(['node', path.join(root, 'bin/backfill-console.js'), '--plan', file]);
+    await term.waitForScreen((s) => s.includes('slowpoke'), 'the task table');
+    term.keys('a');
+    await term.waitForScreen((s) => s.includes('y or ⏎ starts this run'), 'the dry run');
+    term.keys('y');
+    await term.waitForScreen(
+      (s) => s.includes('▶ 1 running') && /1 queued/.test(s),
+      'one running, one queued',
+    );
+    term.keys('q');
+    await term.waitForScreen((s) => s.includes('s stop it and quit'), 'the quit question');
+    term.keys('s');
+    await waitFor('the console to exit', () => term!.exitStatus() !== undefined, 15_000);
+    expect(term.exitStatus()).toBe(0);
+    // The queued step must not have been launched when the running one stopped.
+    expect(leftovers()).toEqual([]);
+  });
+
   it('exits 2 naming file, line and field for a broken plan', () => {
     const { file } = writePlan();
     writeFileSync(
