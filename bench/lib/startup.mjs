@@ -5,7 +5,15 @@
 // created (which spawns the program) to the first capture that shows it.
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +63,27 @@ export const writeBigPlan = (dir, { processors = 50, windows = 20, everyMs = 200
   const file = path.join(dir, 'backfill.yaml');
   writeFileSync(file, JSON.stringify(plan, null, 2)); // JSON is YAML
   return { file, ids, windowIds: plan.windows.map((w) => w.id) };
+};
+
+/**
+ * Tasks of the plan in `dir` still alive: a quit with "s" must leave none. Each is killed
+ * (its process group) so it cannot load the runs that follow.
+ */
+const killLeftTasks = (dir) => {
+  const logs = path.join(dir, '.backfill/logs');
+  let left = 0;
+  for (const task of existsSync(logs) ? readdirSync(logs) : []) {
+    for (const f of readdirSync(path.join(logs, task)).filter((n) => n.endsWith('.log.pid'))) {
+      const pid = Number(readFileSync(path.join(logs, task, f), 'utf8'));
+      try {
+        process.kill(-pid, 'SIGKILL');
+        left++;
+      } catch {
+        // Gone, as it should be.
+      }
+    }
+  }
+  return left;
 };
 
 const screenOf = async (tmux) => (await tmux.capture()).lines.join('\n');
@@ -221,6 +250,7 @@ export const runStartup = async ({ index, columns, rows, repeats, minKeySamples 
   } finally {
     tmux.kill();
     killTmux(name);
+    result.tasksLeftRunning = killLeftTasks(dir);
   }
   return result;
 };
@@ -231,6 +261,7 @@ export const startupText = (r) => {
     `--help: ${r.help?.medianMs} ms wall (node -e 0: ${r.nodeNothing?.medianMs} ms)`,
     `first frame: demo ${f.consoleDemo?.medianMs} ms · 1000-task plan ${f.console1000?.medianMs} ms · tail -f ${f.floor?.medianMs} ms · mprocs ${f.peer?.medianMs} ms`,
     `keys on the 1000-task plan (j/k, p50/p95): nothing running ${r.keys1000Idle?.p50Ms}/${r.keys1000Idle?.p95Ms} ms (${r.keys1000Idle?.samples.length} samples, ${r.keys1000Idle?.missed} missed) · 50 running ${r.keys1000Running?.p50Ms}/${r.keys1000Running?.p95Ms} ms (${r.keys1000Running?.samples.length}, ${r.keys1000Running?.missed} missed)`,
+    `tasks left running after "q s" on the 1000-task plan: ${r.tasksLeftRunning ?? '?'} (must be 0)`,
   ];
   return lines.join('\n');
 };
