@@ -5,9 +5,12 @@
 // tsc's one-file-per-module output (dist/), so `--help`, `validate`, `status`, `run` and
 // `report` load exactly what they did (test/e2e/startup.e2e.test.ts).
 import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const stringWidthOfInk = path.join(root, 'node_modules/string-width');
 
 /**
  * Ink imports its devtools module only under DEV=true, and that module imports
@@ -31,6 +34,49 @@ const inkDevtoolsAbsent = {
   },
 };
 
+/**
+ * Yoga's Emscripten loader looks up `fetch` before it decodes its inlined wasm. In Node 20
+ * that first look loads undici (about 45 ms at start-up) only to fetch a data: URL, which
+ * then takes another 12 ms. Without `fetch` the loader decodes the same bytes at once.
+ * The build fails if the pattern is gone, so a Yoga upgrade cannot silently undo this.
+ */
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad(
+      { filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/].*\.js$/ },
+      async ({ path: file }) => {
+        const source = await readFile(file, 'utf8');
+        const probe = /"function"\s*!=\s*typeof fetch/g;
+        const found = source.match(probe)?.length ?? 0;
+        if (found === 0) throw new Error(`${file}: no "typeof fetch" test left to remove`);
+        return { contents: source.replace(probe, 'true'), loader: 'js' };
+      },
+    );
+  },
+};
+
+/**
+ * Every locale zod ships (64, about 400 KB of the bundle) is exported as `z.locales`, which
+ * this code never uses; zod configures English itself from its own locales/en.js. Parsing
+ * and running them cost ~15 ms at each start.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, ({ importer }) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(importer)
+        ? { path: 'zod-locales', namespace: 'zod-english-only' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({
+      contents: "export { default as en } from './en.js';",
+      loader: 'js',
+      resolveDir: path.join(root, 'node_modules/zod/v4/locales'),
+    }));
+  },
+};
+
 await build({
   absWorkingDir: root,
   entryPoints: ['src/console-command.ts'],
@@ -49,7 +95,11 @@ await build({
   banner: {
     js: "import { createRequire as bundleCreateRequire } from 'node:module';\nconst require = bundleCreateRequire(import.meta.url);",
   },
-  plugins: [inkDevtoolsAbsent],
+  // wrap-ansi (inside Ink) pins string-width 7, Ink itself uses 8: one copy, so Ink wraps
+  // and measures with the same rules, and the second copy's emoji regex (~20 ms to build at
+  // start-up) is gone. 8 keeps 7's API (stringWidth(text, options)).
+  alias: { 'string-width': stringWidthOfInk },
+  plugins: [inkDevtoolsAbsent, yogaWithoutFetch, zodEnglishOnly],
   // Stack traces name the TypeScript sources (cli.ts enables source maps for the console).
   sourcemap: 'linked',
   sourcesContent: false,
