@@ -77,6 +77,22 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * Ink's renderer imports its Output from './output.js'; the bundle takes src/ui/ink-output.ts
+ * instead: the same text for the same writes, rebuilding only the rows whose writes changed
+ * since an earlier frame (Ink rebuilds and re-tokenizes every row of every frame).
+ */
+const inkOutputOfOurs = {
+  name: 'ink-output-of-ours',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/output\.js$/ }, ({ importer }) =>
+      /[\\/]node_modules[\\/]ink[\\/]build[\\/]renderer\.js$/.test(importer)
+        ? { path: path.join(root, 'src/ui/ink-output.ts') }
+        : undefined,
+    );
+  },
+};
+
 await build({
   absWorkingDir: root,
   entryPoints: ['src/console-command.ts'],
@@ -99,7 +115,7 @@ await build({
   // and measures with the same rules, and the second copy's emoji regex (~20 ms to build at
   // start-up) is gone. 8 keeps 7's API (stringWidth(text, options)).
   alias: { 'string-width': stringWidthOfInk },
-  plugins: [inkDevtoolsAbsent, yogaWithoutFetch, zodEnglishOnly],
+  plugins: [inkDevtoolsAbsent, yogaWithoutFetch, zodEnglishOnly, inkOutputOfOurs],
   // Stack traces name the TypeScript sources (cli.ts enables source maps for the console).
   sourcemap: 'linked',
   sourcesContent: false,
