@@ -11,6 +11,12 @@ import { loadOrExit } from './load-or-exit.js';
 export const runConsoleCommand = async (planFile: string): Promise<number> => {
   // A crash report names src/…ts lines, not lines of the one bundled file.
   mapStackTracesOf(import.meta.url);
+  // On a terminal the console is what runs: its code starts loading before the plan is read,
+  // so Yoga's WebAssembly compiles on V8's background threads while the plan is parsed
+  // (~35 ms of the first frame spent waiting otherwise).
+  const consoleCode = process.stdout.isTTY ? import('./run-console.js') : undefined;
+  // A broken plan exits here; the console's code, loaded or not, is never used.
+  consoleCode?.catch(() => undefined);
   const plan = await loadOrExit(planFile);
   if (!process.stdout.isTTY) {
     // Piped or redirected: nobody can drive a screen, so run the plan headless.
@@ -20,6 +26,6 @@ export const runConsoleCommand = async (planFile: string): Promise<number> => {
     const { runHeadless } = await import('./headless/run-command.js');
     return runHeadless(plan, { mode: 'all', dryRun: false }, process.stdout);
   }
-  const { runConsole } = await import('./run-console.js');
+  const { runConsole } = await (consoleCode ?? import('./run-console.js'));
   return runConsole(plan);
 };
