@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { performance } from 'node:perf_hooks';
+import { createScheduler } from '../../src/runner/orchestration/scheduler.js';
 import { TaskStatus } from '../../src/state/task-status.js';
 import { waitFor } from '../support/wait-for.js';
 import { finalGame, writeOutput, writeSchedule } from '../coverage/sqlite-seed.js';
@@ -158,6 +160,51 @@ describe('scheduler', () => {
       text: 'run (all) finished: 2 tasks ran, 1 not launched (see their rows)',
       level: 'warn',
     });
+  });
+
+  it('launches in turns of the event loop, so a key that came in behind a burst of launches is not kept waiting', async () => {
+    const {
+      dir,
+      events,
+      plan,
+      store,
+      supervisor,
+      scheduler: harnessScheduler,
+    } = setUp(
+      (folder, ev) => [
+        {
+          id: 'p',
+          command: ['node', hold, ev, 'p@{window}', path.join(folder, 'release-{window}')],
+        },
+      ],
+      { settings: { concurrency: 3 } },
+    );
+    // Each launch blocks past the scheduler's budget for one turn, as a fork does under load.
+    const slow = {
+      ...supervisor,
+      start: (taskId: string) => {
+        const until = performance.now() + 12;
+        while (performance.now() < until);
+        supervisor.start(taskId);
+      },
+    };
+    // This scheduler drives the run alone.
+    harnessScheduler.dispose();
+    const scheduler = createScheduler({ plan, store, control: slow });
+    running.push({ dispose: () => Promise.resolve(scheduler.dispose()) });
+    const launched = () =>
+      store.getState().run?.steps.filter((s) => s.state === 'launched').length ?? 0;
+
+    scheduler.start(await scheduler.previewWhenFresh('all'));
+    expect(launched()).toBe(1);
+    // A key press is a macrotask: it runs after one more turn of launching, not after all.
+    const atKey = await new Promise<number>((resolve) => setImmediate(() => resolve(launched())));
+    expect(atKey).toBe(2);
+    await waitFor('all three to launch', () => launched() === 3);
+    await waitFor('all three to start', () => readEvents(events).length === 3);
+    for (const w of ['w1', 'w2', 'w3']) writeFileSync(path.join(dir, `release-${w}`), '');
+    await runEnded(store);
+    expect(mostAtOnce(readEvents(events))).toBe(3);
   });
 
   it('stops launching while paused, lets running tasks finish, and carries on when resumed', async () => {

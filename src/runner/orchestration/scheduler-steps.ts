@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Plan, TaskId } from '../../plan/types.js';
 import type { AppStore } from '../../state/store.js';
 import type { TaskControl } from '../../state/services.js';
@@ -108,8 +109,17 @@ const holdReason = (ctx: SchedulerContext, step: { taskId: TaskId }): string | u
     : readiness.reason;
 };
 
-/** Launches the steps that are ready, in plan order, up to the global and per-processor limits. */
-export const launchReady = (ctx: SchedulerContext, mode: RunMode): void => {
+/**
+ * Launches the steps that are ready, in plan order, up to the global and per-processor limits.
+ * Spawning blocks the event loop (a fork and exec, several ms each on a loaded machine), so it
+ * stops after the first launch past `until` (a `performance.now()` time) and answers true: the
+ * caller goes on in a later turn of the loop, after the keys and exits that came in meanwhile.
+ */
+export const launchReady = (
+  ctx: SchedulerContext,
+  mode: RunMode,
+  until = Number.POSITIVE_INFINITY,
+): boolean => {
   const { plan, store } = ctx;
   for (const step of store.getState().run?.steps ?? []) {
     if (step.state !== 'queued' && step.state !== 'held') continue;
@@ -128,7 +138,9 @@ export const launchReady = (ctx: SchedulerContext, mode: RunMode): void => {
     )
       continue;
     launchOrDrop(ctx, step.taskId, mode);
+    if (performance.now() >= until) return true;
   }
+  return false;
 };
 
 /** The run is over when nothing it launched is running and nothing more can start. */

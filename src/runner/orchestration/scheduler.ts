@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Plan, TaskId } from '../../plan/types.js';
 import type { AppStore } from '../../state/store.js';
 import type { RunControl, TaskControl } from '../../state/services.js';
@@ -37,6 +38,12 @@ type Waiter = {
 };
 
 /**
+ * How long one turn of the event loop may spend launching tasks: 50 launches in a row held
+ * keys for seconds on a 2-core machine (test/drills/load.e2e.test.ts).
+ */
+const launchBudgetMs = 8;
+
+/**
  * Carries out a run: launches its steps in dependency order as they become ready, up to the
  * plan's concurrency (global and per processor), and keeps going as tasks finish. A step
  * whose upstream failed is held, never launched. Pausing stops launching, nothing else.
@@ -52,6 +59,8 @@ export const createScheduler = ({
 }: SchedulerOptions): Scheduler => {
   const ctx: SchedulerContext = { plan, store, control, coverage, steps: new Map() };
   let pumping = false;
+  // Launches left for a later turn of the loop (see launchReady).
+  const resumeLaunching = onceLater(() => pump());
   let waiters: Waiter[] = [];
   let previewRequest = 0;
 
@@ -99,7 +108,7 @@ export const createScheduler = ({
       const run = state.run;
       if (!run) return;
       markEndedDone(store);
-      if (!run.paused) launchReady(ctx, run.mode);
+      if (!run.paused) launchInTurns(ctx, run.mode, resumeLaunching);
       finishIfDone(store);
     } finally {
       pumping = false;
@@ -151,7 +160,10 @@ export const createScheduler = ({
       pump();
     },
     isRunning: () => store.getState().run !== undefined,
-    dispose: unsubscribe,
+    dispose: () => {
+      unsubscribe();
+      resumeLaunching.cancel();
+    },
   };
 };
 
@@ -170,6 +182,36 @@ const markEndedDone = (store: AppStore) => {
  * launch's starting and started are four changes, and each pump walks every step (1000 at 50
  * at once end dozens of times a second). Returns the unsubscribe.
  */
+/**
+ * Launches what is ready for at most the budget of this turn, and asks for a later turn when
+ * more is left. A change a launch itself made pumps again at once (a microtask): launching
+ * then waits for the later turn already asked for, or the budget would never end the turn.
+ */
+const launchInTurns = (ctx: SchedulerContext, mode: RunMode, later: OnceLater) => {
+  if (later.asked()) return;
+  if (launchReady(ctx, mode, performance.now() + launchBudgetMs)) later.ask();
+};
+
+type OnceLater = ReturnType<typeof onceLater>;
+
+/** Calls `fn` once in a later turn of the event loop, however often it is asked before then. */
+const onceLater = (fn: () => void) => {
+  let pending: NodeJS.Immediate | undefined;
+  return {
+    ask: () => {
+      pending ??= setImmediate(() => {
+        pending = undefined;
+        fn();
+      });
+    },
+    asked: () => pending !== undefined,
+    cancel: () => {
+      if (pending) clearImmediate(pending);
+      pending = undefined;
+    },
+  };
+};
+
 const pumpOnChange = (store: AppStore, pump: () => void): (() => void) => {
   let pumpQueued = false;
   return store.subscribe((state, previous) => {
