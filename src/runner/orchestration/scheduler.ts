@@ -178,11 +178,6 @@ const markEndedDone = (store: AppStore) => {
 };
 
 /**
- * One pump for all the changes made together: a task's end, its step marked done, the next
- * launch's starting and started are four changes, and each pump walks every step (1000 at 50
- * at once end dozens of times a second). Returns the unsubscribe.
- */
-/**
  * Launches what is ready for at most the budget of this turn, and asks for a later turn when
  * more is left. A change a launch itself made pumps again at once (a microtask): launching
  * then waits for the later turn already asked for, or the budget would never end the turn.
@@ -212,6 +207,11 @@ const onceLater = (fn: () => void) => {
   };
 };
 
+/**
+ * One pump for all the changes made together: a task's end, its step marked done, the next
+ * launch's starting and started are four changes, and each pump walks every step (1000 at 50
+ * at once end dozens of times a second). Returns the unsubscribe.
+ */
 const pumpOnChange = (store: AppStore, pump: () => void): (() => void) => {
   let pumpQueued = false;
   return store.subscribe((state, previous) => {
