@@ -43,11 +43,12 @@ const cappedCache = <V>(cap: number) => {
   };
 };
 
-// A screen holds a few hundred distinct lines; the caps keep a day of changing text bounded.
-const styledCharsOf = cappedCache<StyledChar[]>(4_000);
-const widths = cappedCache<number>(8_000);
-const blockWidths = cappedCache<number>(4_000);
-const rows = cappedCache<string>(4_000);
+// A screen holds a few hundred distinct lines (Ink is handed row marks, not the rows' text);
+// the caps keep a day of changing counters bounded: a styled line is an object per cell.
+const styledCharsOf = cappedCache<StyledChar[]>(1_000);
+const widths = cappedCache<number>(4_000);
+const blockWidths = cappedCache<number>(1_000);
+const rows = cappedCache<string>(1_000);
 
 const styledChars = (line: string): StyledChar[] => {
   let cached = styledCharsOf.get(line);
