@@ -115,11 +115,7 @@ const holdReason = (ctx: SchedulerContext, step: { taskId: TaskId }): string | u
  * stops after the first launch past `until` (a `performance.now()` time) and answers true: the
  * caller goes on in a later turn of the loop, after the keys and exits that came in meanwhile.
  */
-export const launchReady = (
-  ctx: SchedulerContext,
-  mode: RunMode,
-  until = Number.POSITIVE_INFINITY,
-): boolean => {
+export const launchReady = (ctx: SchedulerContext, mode: RunMode, until: number): boolean => {
   const { plan, store } = ctx;
   for (const step of store.getState().run?.steps ?? []) {
     if (step.state !== 'queued' && step.state !== 'held') continue;
