@@ -3,6 +3,7 @@ import type { TaskId } from '../plan/types.js';
 import type { Progress } from './progress.js';
 import { emptyProgress, failureCount } from './progress.js';
 import { TaskStatus } from './task-status.js';
+import { noteTasksMade } from './task-changes.js';
 import type { AppState } from './store.js';
 import { datesFailed } from './counted.js';
 
@@ -119,7 +120,9 @@ export const createTasksSlice =
       set((state) => {
         const task = state.tasks[taskId];
         if (!task) return {};
-        return { tasks: { ...state.tasks, [taskId]: { ...task, ...change(task) } } };
+        const tasks = { ...state.tasks, [taskId]: { ...task, ...change(task) } };
+        noteTasksMade(tasks, state.tasks, [taskId]);
+        return { tasks };
       });
     return {
       tasks: initialTasks(taskIds),
@@ -163,15 +166,18 @@ export const createTasksSlice =
           // Only tasks whose progress moved get a new object, so rows of quiet tasks keep
           // their identity and do not re-render.
           let tasks = state.tasks;
+          const moved: TaskId[] = [];
           const logVersion = { ...state.logVersion };
           for (const { taskId, progress } of batch) {
             const task = tasks[taskId];
             if (task && task.progress !== progress) {
               if (tasks === state.tasks) tasks = { ...state.tasks };
               tasks[taskId] = { ...task, progress };
+              moved.push(taskId);
             }
             logVersion[taskId] = (logVersion[taskId] ?? 0) + 1;
           }
+          if (tasks !== state.tasks) noteTasksMade(tasks, state.tasks, moved);
           return { tasks, logVersion };
         }),
       taskStopRequested: (taskId, killAt) =>

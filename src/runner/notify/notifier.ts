@@ -8,6 +8,7 @@ import type { Redact } from '../../state/redact.js';
 import { noSecrets } from '../../state/redact.js';
 import { terminalAlert } from './terminal-alert.js';
 import { counted } from '../../state/counted.js';
+import { changedTaskIds } from '../../state/task-changes.js';
 
 export type Notification = {
   event: NotifyEvent;
@@ -78,8 +79,9 @@ export const createNotifier = ({
     const before = previous;
     previous = state;
     if (state.tasks !== before.tasks) {
-      for (const [taskId, task] of Object.entries(state.tasks)) {
-        if (task === before.tasks[taskId]) continue;
+      for (const taskId of changedTaskIds(before.tasks, state.tasks)) {
+        const task = state.tasks[taskId];
+        if (!task) continue;
         if (isActive(task.status)) watching.add(taskId);
         else if (watching.delete(taskId)) {
           if (task.status === TaskStatus.failed || task.status === TaskStatus.withFailures)

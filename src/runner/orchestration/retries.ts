@@ -12,6 +12,7 @@ import { everyDay } from '../../state/date-ranges.js';
 import { monotonicNow } from '../../state/clock.js';
 import { counted, datesFailed } from '../../state/counted.js';
 import type { PendingRetry } from '../../state/retry-slice.js';
+import { changedTaskIds } from '../../state/task-changes.js';
 
 export type RetrierOptions = {
   plan: Plan;
@@ -128,8 +129,9 @@ export const createRetrier = ({ plan, store, control, coverage }: RetrierOptions
     if (state.tasks !== lastTasks) {
       const previous = lastTasks;
       lastTasks = state.tasks;
-      for (const [taskId, task] of Object.entries(state.tasks)) {
-        if (task === previous[taskId]) continue;
+      for (const taskId of changedTaskIds(previous, state.tasks)) {
+        const task = state.tasks[taskId];
+        if (!task) continue;
         if (isActive(task.status)) watching.add(taskId);
         else if (isFinished(task.status) && watching.delete(taskId)) onEnded(taskId);
       }

@@ -10,6 +10,7 @@ import { noSecrets } from '../../state/redact.js';
 import type { HistoryLimits } from './history.js';
 import { appendRunRecord, historyName, readHistory } from './history.js';
 import { stateWriteProblem } from './state-write-problem.js';
+import { changedTaskIds } from '../../state/task-changes.js';
 
 export type HistoryKeeper = {
   /** The same control, remembering how each run was started (kind, argv) for its record. */
@@ -64,8 +65,9 @@ export const keepHistory = (
     if (state.tasks === lastTasks) return;
     const previous = lastTasks;
     lastTasks = state.tasks;
-    for (const [taskId, task] of Object.entries(state.tasks)) {
-      if (task === previous[taskId]) continue;
+    for (const taskId of changedTaskIds(previous, state.tasks)) {
+      const task = state.tasks[taskId];
+      if (!task) continue;
       if (isActive(task.status)) watching.add(taskId);
       else if (watching.has(taskId) && isFinished(task.status)) {
         watching.delete(taskId);
