@@ -26,7 +26,10 @@ export type LogRing = {
  * 10 KB lines would otherwise hold 50 MB per task at 5000 lines.
  */
 export const createLogRing = (maxLines = 5000, maxBytes = 4 * 1024 * 1024): LogRing => {
-  const slots: string[] = new Array<string>(maxLines);
+  // Grows as lines come, up to `maxLines`: most tasks print a few hundred lines, and a plan of
+  // 1000 tasks held 20 MB of empty slots. Until it wraps, start + count is its length, so a
+  // new line always lands at the end or on a slot already made: the array never has holes.
+  const slots: string[] = [];
   let start = 0; // slot of the oldest line
   let count = 0;
   let firstSeq = 0;
@@ -45,7 +48,7 @@ export const createLogRing = (maxLines = 5000, maxBytes = 4 * 1024 * 1024): LogR
     start = 0;
     count = 0;
     byteCount = 0;
-    slots.fill('');
+    slots.length = 0;
   };
 
   return {

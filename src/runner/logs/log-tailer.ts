@@ -156,7 +156,6 @@ const passOver = (
 
 export const createLogTailer = (file: string, startOffset = 0): LogTailer => {
   const splitter = createLineSplitter();
-  const buffer = Buffer.allocUnsafe(chunkBytes);
   let fd: number | undefined;
   let offset = startOffset;
   /** Lines passed over by reads that were behind, not yet reported. */
@@ -177,6 +176,9 @@ export const createLogTailer = (file: string, startOffset = 0): LogTailer => {
     const fd = open();
     if (fd === undefined) return [];
     const lines: string[] = [];
+    // The shared scratch too: the splitter's decoder copies what it keeps of a chunk. A
+    // buffer of its own per tailer was 256 KB for each task, held while it ran.
+    const buffer = scratchOf(chunkBytes);
     let total = 0;
     while (total < maxBytes) {
       const read = readSync(fd, buffer, 0, chunkBytes, offset);
