@@ -1,5 +1,5 @@
 // The console's code path as one file: src/console-command.ts and everything it imports (ink,
-// react, zod, yaml, execa and the app) bundled by esbuild over tsc's dist/console-command.js.
+// react, zod, yaml and the app) bundled by esbuild over tsc's dist/console-command.js.
 // Loading ~1,000 small ESM modules took most of the first frame on a 1000-task plan; one file
 // needs one read and one compile. The other commands and the child processes' entries stay
 // tsc's one-file-per-module output (dist/), so `--help`, `validate`, `status`, `run` and

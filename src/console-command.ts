@@ -4,7 +4,7 @@ import { loadOrExit } from './load-or-exit.js';
 /**
  * The console: the plan, then the interactive session, or the plan headless when stdout is
  * not a terminal. `npm run build` bundles this module and all it imports (ink, react, zod,
- * yaml, execa…) into one file that replaces its own dist/console-command.js (see
+ * yaml…) into one file that replaces its own dist/console-command.js (see
  * scripts/bundle.mjs): the ESM loader then reads one file instead of about a thousand before
  * the first frame.
  */

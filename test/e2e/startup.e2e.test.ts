@@ -107,7 +107,7 @@ describe('what each command loads', () => {
     term.keys('q');
     await waitFor('the console to exit', () => term!.exitStatus() !== undefined);
     expect(term.exitStatus()).toBe(0);
-    // ink, react, zod, yaml and execa are inside dist/console-command.js (scripts/bundle.mjs);
+    // ink, react, zod and yaml are inside dist/console-command.js (scripts/bundle.mjs);
     // better-sqlite3 (native, outside the bundle) loads only in the warehouse's reader process.
     const loaded = existsSync(record) ? readFileSync(record, 'utf8').split('\n') : [];
     expect([...new Set(loaded.filter(Boolean))]).toEqual([]);

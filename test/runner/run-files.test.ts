@@ -29,7 +29,7 @@ describe("a run's own pid file", () => {
       return found.kind === 'none' ? undefined : found;
     });
     expect(alive).toEqual({ kind: 'alive', pid: run.pid, pidStart: run.pidStart });
-    await run.child;
+    await run.exited;
     expect(recordedRun(run.exitFile)).toEqual({ kind: 'ended', pid: run.pid });
   });
 
@@ -59,7 +59,7 @@ describe("a run's own pid file", () => {
       exitFile: `${logFile}.exit`,
     });
     if (!spawned.ok) throw new Error(spawned.reason);
-    await spawned.child;
+    await spawned.exited;
     const env = readFileSync(logFile, 'utf8');
     expect(env).toContain('BACKFILL_PID_FILE=');
     expect(env).not.toContain('BACKFILL_FAILPOINT');

@@ -63,10 +63,8 @@ export const createLocalProcessExecutor = (): Executor => ({
   launch: (request, note) => {
     const spawned = spawnCommand(request.argv, request);
     if (!spawned.ok) return spawned;
-    const ended = spawned.child.then((result): RunEnd =>
-      result.signal !== undefined
-        ? { signal: result.signal }
-        : exitFromWrapperCode(result.exitCode ?? 1),
+    const ended = spawned.exited.then(({ code, signal }): RunEnd =>
+      signal ? { signal } : exitFromWrapperCode(code ?? 1),
     );
     const ref = { pid: spawned.pid, pidStart: spawned.pidStart, exitFile: request.exitFile };
     return { ok: true, run: groupRun(ref, ended, note, () => undefined) };
