@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAppStore } from '../../src/state/store.js';
 import { emptyProgress } from '../../src/state/progress.js';
-import { chromeBudgetMs, createChromeView } from '../../src/ui/chrome-view.js';
+import { chromeBudgetMs, createChromeView, statusFrameMs } from '../../src/ui/chrome-view.js';
 import { testPlan } from '../support/plans.js';
 
 beforeEach(() => {
@@ -51,14 +51,37 @@ describe('the chrome view (what the chrome components read)', () => {
     view.dispose();
   });
 
-  it('shows a task starting or ending at once, between progress ticks', () => {
+  it('shows a task starting or ending within a frame, between progress ticks', () => {
     const { store, view, seen, tick } = setup();
     tick(1);
     tick(2);
     store.getState().taskStarting('alpha@w1', '/tmp/a.log');
-    // Tick 2 waited for the budget; the start did not: it went out with the latest state.
+    // Tick 2 waited for the budget; the start waits only for the frame after tick 1's sync,
+    // and goes out with the latest state.
+    expect(seen).toHaveLength(1);
+    vi.advanceTimersByTime(statusFrameMs);
     expect(seen).toHaveLength(2);
     expect(view.getState().tasks['alpha@w1']?.status).toBe('starting');
+    // After a quiet frame, a status change shows at once.
+    vi.advanceTimersByTime(statusFrameMs);
+    store.getState().taskStarted('alpha@w1', 42, 0, undefined);
+    expect(seen).toHaveLength(3);
+    expect(view.getState().tasks['alpha@w1']?.status).toBe('running');
+    view.dispose();
+  });
+
+  it('shows many status changes in one frame as one (50 tasks ending and starting)', () => {
+    const { store, view } = setup();
+    let syncs = 0;
+    view.subscribe(() => syncs++);
+    const ids = Object.keys(store.getState().tasks);
+    for (const id of ids) store.getState().taskStarting(id, `/tmp/${id}.log`);
+    for (const id of ids) store.getState().taskStarted(id, 1, 0, undefined);
+    // The first at once, the rest together one frame later.
+    expect(syncs).toBe(1);
+    vi.advanceTimersByTime(statusFrameMs);
+    expect(syncs).toBe(2);
+    expect(ids.every((id) => view.getState().tasks[id]?.status === 'running')).toBe(true);
     view.dispose();
   });
 
