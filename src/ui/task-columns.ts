@@ -25,11 +25,44 @@ export type Columns = {
   eta: number;
 };
 
+/**
+ * The name column gets at least this much while other columns can give way: at 100 columns
+ * the full layout left it 8 characters ("team_of…") and the operator could not tell the
+ * demo's tasks apart. 20 characters tell every demo name from the others.
+ */
+const leastName = 24;
+
+/** What gives way, in turn, for the name: the bar (the count says the same), then a little of each. */
+const givingWay: readonly (readonly [keyof Columns, number])[] = [
+  ['bar', 0],
+  ['tallies', 13],
+  ['cover', 11],
+  ['count', 7],
+  ['elapsed', 7],
+  ['window', 8],
+];
+
 /** Column widths for a table `width` columns wide; optional columns drop out on narrow screens. */
 export const tableColumns = (width: number): Columns => {
+  let columns = columnsFor(width, width < 100);
+  for (const [key, narrower] of givingWay) {
+    if (columns.name >= leastName) break;
+    if (columns[key] <= narrower) continue;
+    const others = { ...columns, [key]: narrower };
+    columns = { ...others, name: nameWidth(width, others) };
+  }
+  return columns;
+};
+
+/** What the other columns leave of `width` for the name (and its pointer and symbol). */
+const nameWidth = (width: number, others: Omit<Columns, 'name'> & { name?: number }): number => {
+  const { name: _name, ...rest } = others;
+  return Math.max(8, width - 1 - Object.values(rest).reduce((a, b) => a + b, 0));
+};
+
+const columnsFor = (width: number, narrow: boolean): Columns => {
   // The current date also shows in the detail line and the log: it is the first to go.
   const wide = width >= 140;
-  const narrow = width < 100;
   const fixed = {
     window: narrow ? 8 : 9,
     // Wide enough for "retry 2/3 in 45s" where the screen allows.
@@ -43,8 +76,7 @@ export const tableColumns = (width: number): Columns => {
     eta: width >= 90 ? 8 : 0,
     cover: narrow ? 11 : 13,
   };
-  const used = 1 + Object.values(fixed).reduce((a, b) => a + b, 0);
-  return { name: Math.max(8, width - used), ...fixed };
+  return { name: nameWidth(width, fixed), ...fixed };
 };
 
 /** Cuts with a visible ellipsis, so a shortened name does not read as a different name. */

@@ -45,7 +45,8 @@ describe('task table', () => {
       },
     ]);
     const running = await app.waitForFrame((f) => rowOf(f, 'alpha').includes('3/5'));
-    expect(rowOf(running, 'alpha')).toMatch(/running.*█+░+.*3\/5.*✓1\s+✗1/);
+    // At 100 columns the bar gives way to the name (row-labels.test.ts draws it at 120).
+    expect(rowOf(running, 'alpha')).toMatch(/running.*3\/5.*✓1\s+✗1/);
     store.getState().taskExited('alpha@w1', { exitCode: 0, endedAt: Date.now() });
     const done = await app.waitForFrame((f) => rowOf(f, 'alpha').includes('1 date failed'));
     expect(done).toContain('exit 0 but 1 date failed');

@@ -71,6 +71,21 @@ describe('a status label in the task table', () => {
   });
 });
 
+describe('the task name column', () => {
+  it('keeps room for 20 characters of a name from 97 columns up, and the row fits the width', () => {
+    const long = { ...task, processorId: 'team_offense_game_summary' };
+    const runtime = { status: TaskStatus.pending, attempt: 0, progress: emptyProgress };
+    for (let width = 97; width <= 200; width++) {
+      const columns = tableColumns(width);
+      const row = taskRowText(long, runtime, columns, Date.now(), paint);
+      // 100 columns gave 8 characters of it ("team_of…") while 99 gave all of it; 19 and
+      // the ellipsis tell every demo name from the others.
+      expect(row, `${width} columns`).toContain('team_offense_game_s');
+      expect(row.length, `${width} columns: ${row}`).toBeLessThanOrEqual(width);
+    }
+  });
+});
+
 describe('counts in words', () => {
   it('says "1 date", not "1 dates", for a cell without an expected count', () => {
     const cell = { covered: 1, missing: [], expectedDates: [], refreshing: false };
