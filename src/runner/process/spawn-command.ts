@@ -7,6 +7,9 @@ import { wrapperArgv } from './task-wrapper.js';
 import { pidFileOf } from './run-files.js';
 import { failpoint, withoutFailpoint } from './failpoint.js';
 
+/** The wrapper's own end: its exit code, or the signal that killed it. */
+export type WrapperExit = { code: number | null; signal: NodeJS.Signals | null };
+
 export type SpawnedCommand =
   | { ok: true; exited: Promise<WrapperExit>; pid: number; pidStart: string | undefined }
   | { ok: false; reason: string };
@@ -16,9 +19,6 @@ export type SpawnedCommand =
  * the log file, under the exit-status wrapper. The console only follows the file: the task
  * keeps running and logging if the console goes away.
  */
-/** The wrapper's own end: its exit code, or the signal that killed it. */
-export type WrapperExit = { code: number | null; signal: NodeJS.Signals | null };
-
 export const spawnCommand = (
   argv: readonly string[],
   options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string; exitFile: string },
