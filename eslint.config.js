@@ -107,6 +107,15 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // The bin is CommonJS (bin/package.json): no ES module loader for `--help`.
+    files: ['bin/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   boundary(['src/plan/**'], ['state', 'runner', 'ui', 'warehouse']),
   boundary(['src/warehouse/**'], ['state', 'runner', 'ui', 'plan']),
   boundary(['src/state/**'], ['runner', 'ui', 'warehouse']),

@@ -59,6 +59,22 @@ describe('what each command loads', () => {
     expect([...loaded]).toEqual([]);
   });
 
+  it('--help from the fast path of the bin prints what the CLI itself prints', () => {
+    // `--help` alone is printed by the CommonJS bin from dist/usage.txt; with a second flag
+    // the CLI parses the arguments and prints cli-args.ts's usage.
+    const bin = path.join(root, 'bin/backfill-console.js');
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+    const full = run(['--help', '--help']);
+    expect(full.status).toBe(0);
+    expect(full.stdout).toContain('Usage');
+    for (const args of [['--help'], ['-h']]) {
+      const fast = run(args);
+      expect(fast.status, args[0]).toBe(0);
+      expect(fast.stdout, args[0]).toBe(full.stdout);
+    }
+  });
+
   it('validate, status and run load neither the UI nor the BigQuery client', () => {
     const { file } = writePlan();
     for (const args of [
