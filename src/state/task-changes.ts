@@ -1,4 +1,6 @@
 import type { TaskId } from '../plan/types.js';
+import type { TaskRuntime } from './tasks-slice.js';
+import { isActive, isFinished } from './task-status.js';
 
 /**
  * Which tasks changed between two versions of the tasks record, without walking all of it.
@@ -43,4 +45,27 @@ const walk = (previous: TasksRecord, next: TasksRecord): TaskId[] => {
   const ids: TaskId[] = [];
   for (const id in next) if (next[id] !== previous[id]) ids.push(id);
   return ids;
+};
+
+/**
+ * Follows the tasks record and names the tasks whose run it saw start and that have ended
+ * since: each end once, none for a task restored already ended. The retrier, the run history
+ * and the notifier each kept this set and walk of their own.
+ */
+export const createEndWatch = (initial: Readonly<Record<TaskId, TaskRuntime>>) => {
+  let last = initial;
+  const watching = new Set<TaskId>();
+  return (tasks: Readonly<Record<TaskId, TaskRuntime>>): TaskId[] => {
+    if (tasks === last) return [];
+    const previous = last;
+    last = tasks;
+    const ended: TaskId[] = [];
+    for (const id of changedTaskIds(previous, tasks)) {
+      const status = tasks[id]?.status;
+      if (status === undefined) continue;
+      if (isActive(status)) watching.add(id);
+      else if (isFinished(status) && watching.delete(id)) ended.push(id);
+    }
+    return ended;
+  };
 };

@@ -3,12 +3,12 @@ import type { NotifyEvent, NotifySettings } from '../../plan/unattended-schema.j
 import type { Plan, TaskId } from '../../plan/types.js';
 import type { AppStore } from '../../state/store.js';
 import { CellState, cellState } from '../../state/coverage-state.js';
-import { isActive, TaskStatus } from '../../state/task-status.js';
+import { TaskStatus } from '../../state/task-status.js';
 import type { Redact } from '../../state/redact.js';
 import { noSecrets } from '../../state/redact.js';
 import { terminalAlert } from './terminal-alert.js';
 import { counted } from '../../state/counted.js';
-import { changedTaskIds } from '../../state/task-changes.js';
+import { createEndWatch } from '../../state/task-changes.js';
 
 export type Notification = {
   event: NotifyEvent;
@@ -70,29 +70,23 @@ export const createNotifier = ({
     void done.then(() => inFlight.delete(done));
   };
 
-  /** Tasks seen running: only their end is news (a restored task's is not). */
-  const watching = new Set<TaskId>();
+  // Only the end of a run seen running is news (a restored task's is not).
+  const endsOf = createEndWatch(store.getState().tasks);
   let previous = store.getState();
   let sawIncomplete = false;
   let announcedComplete = false;
   const unsubscribe = store.subscribe((state) => {
     const before = previous;
     previous = state;
-    if (state.tasks !== before.tasks) {
-      for (const taskId of changedTaskIds(before.tasks, state.tasks)) {
-        const task = state.tasks[taskId];
-        if (!task) continue;
-        if (isActive(task.status)) watching.add(taskId);
-        else if (watching.delete(taskId)) {
-          if (task.status === TaskStatus.failed || task.status === TaskStatus.withFailures)
-            notify({
-              event: 'task-failed',
-              task: taskId,
-              status: task.status,
-              message: `${taskId}: ${task.reason ?? task.status}`,
-            });
-        }
-      }
+    for (const taskId of endsOf(state.tasks)) {
+      const task = state.tasks[taskId];
+      if (task?.status === TaskStatus.failed || task?.status === TaskStatus.withFailures)
+        notify({
+          event: 'task-failed',
+          task: taskId,
+          status: task.status,
+          message: `${taskId}: ${task.reason ?? task.status}`,
+        });
     }
     if (before.run && !state.run) {
       const steps = before.run.steps.map((s) => state.tasks[s.taskId]?.status);

@@ -4,7 +4,7 @@ import type { AppStore } from '../../state/store.js';
 import type { StartOptions, TaskControl } from '../../state/services.js';
 import { isFresh } from '../../state/coverage-state.js';
 import { failureCount } from '../../state/progress.js';
-import { isActive, isFinished, TaskStatus } from '../../state/task-status.js';
+import { isActive, TaskStatus } from '../../state/task-status.js';
 import type { TaskRuntime } from '../../state/tasks-slice.js';
 import { gapRuns } from './run-planner.js';
 import type { CoverageRefresher } from './scheduler-steps.js';
@@ -12,7 +12,7 @@ import { everyDay } from '../../state/date-ranges.js';
 import { monotonicNow } from '../../state/clock.js';
 import { counted, datesFailed } from '../../state/counted.js';
 import type { PendingRetry } from '../../state/retry-slice.js';
-import { changedTaskIds } from '../../state/task-changes.js';
+import { createEndWatch } from '../../state/task-changes.js';
 
 export type RetrierOptions = {
   plan: Plan;
@@ -53,7 +53,6 @@ export const createRetrier = ({ plan, store, control, coverage }: RetrierOptions
   const launchedByRetry = new Set<TaskId>();
   /** Due, waiting for a fresh coverage answer. */
   const dueWaiting = new Set<TaskId>();
-  const watching = new Set<TaskId>();
 
   const cancel = (taskId: TaskId, why?: string) => {
     clearTimeout(timers.get(taskId));
@@ -123,19 +122,10 @@ export const createRetrier = ({ plan, store, control, coverage }: RetrierOptions
     });
   };
 
-  let lastTasks = store.getState().tasks;
+  const endsOf = createEndWatch(store.getState().tasks);
   let lastCoverage = store.getState().coverage;
   const unsubscribe = store.subscribe((state) => {
-    if (state.tasks !== lastTasks) {
-      const previous = lastTasks;
-      lastTasks = state.tasks;
-      for (const taskId of changedTaskIds(previous, state.tasks)) {
-        const task = state.tasks[taskId];
-        if (!task) continue;
-        if (isActive(task.status)) watching.add(taskId);
-        else if (isFinished(task.status) && watching.delete(taskId)) onEnded(taskId);
-      }
-    }
+    for (const taskId of endsOf(state.tasks)) onEnded(taskId);
     if (state.coverage !== lastCoverage) {
       lastCoverage = state.coverage;
       for (const taskId of [...dueWaiting]) tryLaunch(taskId);

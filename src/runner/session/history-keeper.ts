@@ -4,13 +4,12 @@ import type { AppStore } from '../../state/store.js';
 import type { StartOptions, TaskControl } from '../../state/services.js';
 import type { RunRecord, RunStart } from '../../state/run-history.js';
 import { runRecordOf } from '../../state/run-history.js';
-import { isActive, isFinished } from '../../state/task-status.js';
 import type { Redact } from '../../state/redact.js';
 import { noSecrets } from '../../state/redact.js';
 import type { HistoryLimits } from './history.js';
 import { appendRunRecord, historyName, readHistory } from './history.js';
 import { stateWriteProblem } from './state-write-problem.js';
-import { changedTaskIds } from '../../state/task-changes.js';
+import { createEndWatch } from '../../state/task-changes.js';
 
 export type HistoryKeeper = {
   /** The same control, remembering how each run was started (kind, argv) for its record. */
@@ -36,9 +35,6 @@ export const keepHistory = (
       .getState()
       .noticeShown(`run history: ${read.unreadable} unreadable line(s) skipped`, 'warn');
   const starts = new Map<TaskId, RunStart>();
-  /** Tasks seen running: only their end is a new run (a restored task's is not). */
-  const watching = new Set<TaskId>();
-  let lastTasks = store.getState().tasks;
   let lastProblem: string | undefined;
 
   const record = (taskId: TaskId) => {
@@ -61,19 +57,9 @@ export const keepHistory = (
     }
   };
 
+  const endsOf = createEndWatch(store.getState().tasks);
   const unsubscribe = store.subscribe((state) => {
-    if (state.tasks === lastTasks) return;
-    const previous = lastTasks;
-    lastTasks = state.tasks;
-    for (const taskId of changedTaskIds(previous, state.tasks)) {
-      const task = state.tasks[taskId];
-      if (!task) continue;
-      if (isActive(task.status)) watching.add(taskId);
-      else if (watching.has(taskId) && isFinished(task.status)) {
-        watching.delete(taskId);
-        record(taskId);
-      }
-    }
+    for (const taskId of endsOf(state.tasks)) record(taskId);
   });
 
   const startOf = (taskId: TaskId, options: StartOptions = {}): RunStart => {
