@@ -44,7 +44,7 @@ const givingWay: readonly (readonly [keyof Columns, number])[] = [
 
 /** Column widths for a table `width` columns wide; optional columns drop out on narrow screens. */
 export const tableColumns = (width: number): Columns => {
-  let columns = columnsFor(width, width < 100);
+  let columns = columnsFor(width);
   for (const [key, narrower] of givingWay) {
     if (columns.name >= leastName) break;
     if (columns[key] <= narrower) continue;
@@ -60,7 +60,8 @@ const nameWidth = (width: number, others: Omit<Columns, 'name'> & { name?: numbe
   return Math.max(8, width - 1 - Object.values(rest).reduce((a, b) => a + b, 0));
 };
 
-const columnsFor = (width: number, narrow: boolean): Columns => {
+const columnsFor = (width: number): Columns => {
+  const narrow = width < 100;
   // The current date also shows in the detail line and the log: it is the first to go.
   const wide = width >= 140;
   const fixed = {
