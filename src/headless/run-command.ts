@@ -82,9 +82,13 @@ export const runHeadless = async (
         redact,
       });
   // A notify command's trouble is printed, as the console shows it as a notice.
+  // A milder notice waits behind an error nobody dismisses here: it is printed all the same.
   const stopNotices = store.subscribe((state, before) => {
-    if (state.notice && state.notice !== before.notice && state.notice.text.startsWith('notify'))
-      write(state.notice.text);
+    for (const [now, was] of [
+      [state.notice, before.notice],
+      [state.pendingNotice, before.pendingNotice],
+    ] as const)
+      if (now && now !== was && now.text.startsWith('notify')) write(now.text);
   });
   const cleanUp = async () => {
     // The last run-finished command gets its time (bounded by its timeout) before we exit.

@@ -42,6 +42,8 @@ export type UiSlice = {
   search: SearchState;
   confirm: Confirm | undefined;
   notice: Notice | undefined;
+  /** The latest notice that came while an error was shown: it shows once a key dismisses that. */
+  pendingNotice: Notice | undefined;
   /** First line of the dry run shown. */
   previewScroll: number;
   previewScrolled: (delta: number) => void;
@@ -71,6 +73,7 @@ export const createUiSlice =
     search: { query: '', draft: '' },
     confirm: undefined,
     notice: undefined,
+    pendingNotice: undefined,
     previewScroll: 0,
     previewScrolled: (delta) =>
       set((state) => ({ previewScroll: Math.max(0, state.previewScroll + delta) })),
@@ -93,6 +96,14 @@ export const createUiSlice =
       })),
     confirmRequested: (confirm) => set({ confirm, mode: Mode.confirm }),
     confirmClosed: () => set({ confirm: undefined, mode: Mode.normal }),
-    noticeShown: (text, level = 'info') => set({ notice: { text, level, at: Date.now() } }),
-    noticeCleared: () => set({ notice: undefined }),
+    noticeShown: (text, level = 'info') =>
+      set((state) => {
+        const notice = { text, level, at: Date.now() };
+        // An error the operator has not dismissed (a report that could not be written) is not
+        // replaced in a blink by the retrier's or the run's next, milder word: that one waits.
+        if (state.notice?.level === 'error' && level !== 'error')
+          return { pendingNotice: notice };
+        return { notice };
+      }),
+    noticeCleared: () => set((state) => ({ notice: state.pendingNotice, pendingNotice: undefined })),
   });
