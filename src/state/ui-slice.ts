@@ -57,7 +57,11 @@ export type UiSlice = {
   searchMatched: (query: string, taskId: TaskId, matchSeq: number | undefined) => void;
   confirmRequested: (confirm: Confirm) => void;
   confirmClosed: () => void;
-  noticeShown: (text: string, level?: Notice['level']) => void;
+  /**
+   * Shows a notice. While an error is shown a milder one waits for a key, unless it `settles`
+   * that error (its text): "journal written" once the disk that failed it has space again.
+   */
+  noticeShown: (text: string, level?: Notice['level'], settles?: string) => void;
   noticeCleared: () => void;
 };
 
@@ -96,14 +100,16 @@ export const createUiSlice =
       })),
     confirmRequested: (confirm) => set({ confirm, mode: Mode.confirm }),
     confirmClosed: () => set({ confirm: undefined, mode: Mode.normal }),
-    noticeShown: (text, level = 'info') =>
+    noticeShown: (text, level = 'info', settles) =>
       set((state) => {
         const notice = { text, level, at: Date.now() };
         // An error the operator has not dismissed (a report that could not be written) is not
         // replaced in a blink by the retrier's or the run's next, milder word: that one waits.
-        if (state.notice?.level === 'error' && level !== 'error')
+        const shown = state.notice;
+        if (shown?.level === 'error' && level !== 'error' && shown.text !== settles)
           return { pendingNotice: notice };
         return { notice };
       }),
-    noticeCleared: () => set((state) => ({ notice: state.pendingNotice, pendingNotice: undefined })),
+    noticeCleared: () =>
+      set((state) => ({ notice: state.pendingNotice, pendingNotice: undefined })),
   });

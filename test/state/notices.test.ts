@@ -10,7 +10,9 @@ describe('notices', () => {
     store.getState().noticeShown('writing the handoff report…');
     store.getState().noticeShown('retrying beta@w1 in 30 s', 'warn');
     expect(shown(store)).toBe('retrying beta@w1 in 30 s');
-    store.getState().noticeShown('disk full: cannot write the handoff report in .backfill', 'error');
+    store
+      .getState()
+      .noticeShown('disk full: cannot write the handoff report in .backfill', 'error');
     expect(shown(store)).toBe('disk full: cannot write the handoff report in .backfill');
     store.getState().noticeShown('disk full: cannot write the journal in .backfill', 'error');
     expect(shown(store)).toBe('disk full: cannot write the journal in .backfill');
@@ -18,7 +20,9 @@ describe('notices', () => {
 
   it('keeps an error until a key dismisses it; the latest milder notice shows then', () => {
     const store = createAppStore(testPlan());
-    store.getState().noticeShown('disk full: cannot write the handoff report in .backfill', 'error');
+    store
+      .getState()
+      .noticeShown('disk full: cannot write the handoff report in .backfill', 'error');
     store.getState().noticeShown('retrying beta@w1 in 30 s', 'warn');
     store.getState().noticeShown('run (gaps) finished: 3 succeeded', 'info');
     expect(shown(store)).toBe('disk full: cannot write the handoff report in .backfill');
@@ -34,5 +38,17 @@ describe('notices', () => {
     store.getState().noticeShown('handoff report written', 'info');
     expect(shown(store)).toBe('handoff report written');
     expect(store.getState().pendingNotice).toBeUndefined();
+  });
+
+  it('a notice that settles the error shown replaces it: the disk has space again', () => {
+    const store = createAppStore(testPlan());
+    const full = 'disk full: cannot write the state journal in .backfill; free space there';
+    store.getState().noticeShown(full, 'error');
+    store.getState().noticeShown('journal written', 'info', 'another error');
+    expect(shown(store)).toBe(full);
+    store
+      .getState()
+      .noticeShown('the state folder takes writes again: journal written', 'info', full);
+    expect(shown(store)).toBe('the state folder takes writes again: journal written');
   });
 });

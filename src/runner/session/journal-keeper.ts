@@ -92,10 +92,13 @@ export const keepJournal = (
   const writeNow = () => {
     try {
       write(stateDir, journalOf(store.getState().tasks), redact);
+      const settled = lastProblem;
       lastProblem = undefined;
       if (store.getState().stateFolderTrouble) {
         store.getState().stateWriteRecovered();
-        store.getState().noticeShown('the state folder takes writes again: journal written');
+        store
+          .getState()
+          .noticeShown('the state folder takes writes again: journal written', 'info', settled);
       }
     } catch (error) {
       const trouble = stateWriteProblem(stateDir, 'the state journal', error);
