@@ -108,7 +108,8 @@ export const createUiSlice =
         const shown = state.notice;
         if (shown?.level === 'error' && level !== 'error' && shown.text !== settles)
           return { pendingNotice: notice };
-        return { notice };
+        // A waiting notice is older than a milder one that settles the error: it goes too.
+        return level === 'error' ? { notice } : { notice, pendingNotice: undefined };
       }),
     noticeCleared: () =>
       set((state) => ({ notice: state.pendingNotice, pendingNotice: undefined })),

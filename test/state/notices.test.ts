@@ -50,5 +50,8 @@ describe('notices', () => {
       .getState()
       .noticeShown('the state folder takes writes again: journal written', 'info', full);
     expect(shown(store)).toBe('the state folder takes writes again: journal written');
+    // What waited behind the error is older than the news that settled it: not shown after it.
+    store.getState().noticeCleared();
+    expect(shown(store)).toBeUndefined();
   });
 });
