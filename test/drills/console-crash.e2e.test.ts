@@ -1,10 +1,12 @@
 /**
  * The crash drill: the bundled demo is filled until complete while the real console is killed
- * at random moments (SIGKILL, or its terminal closed under it) and started again each time.
+ * at random moments and started again each time. The kinds of kill take turns: SIGKILL, at a
+ * launch, in a stop countdown, its terminal closed (SIGHUP), in a journal write.
  * Nothing may be lost, run twice or left behind. `npm run drill` runs a longer one
  * (DRILL_KILLS, default 30); DRILL_SEED replays a given sequence of kills.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyDemo, repoRoot } from '../support/demo-copy.js';
@@ -49,6 +51,33 @@ const isAlive = (pid: number) => {
   }
 };
 
+/** The kinds of kill, in the order the rounds take them. */
+const kindsInTurn = [
+  'SIGKILL',
+  'at a launch',
+  'in a stop',
+  'terminal closed',
+  'in a journal write',
+] as const;
+
+/**
+ * Asks the console to quit stopping its running tasks (q, s) and waits for a stop countdown on
+ * the screen: the drill's processors take a second to stop. False when none shows (nothing ran).
+ */
+const inStopCountdown = async (screen: ReturnType<typeof startTmux>) => {
+  screen.keys('q');
+  const asked = await screen
+    .waitForScreen((s) => /running: s stop/.test(s), 'the quit question', 2_000)
+    .then(() => true)
+    .catch(() => false);
+  if (!asked) return false;
+  screen.keys('s');
+  return screen
+    .waitForScreen((s) => /stopping \ds/.test(s), 'a stop countdown', 3_000)
+    .then(() => true)
+    .catch(() => false);
+};
+
 describe('the crash drill', () => {
   it(
     `fills the demo while the console is killed ${kills} times: all complete, nothing run twice, nothing left`,
@@ -57,6 +86,12 @@ describe('the crash drill', () => {
       const random = seededRandom(seed);
       const { dir, plan } = copyDemo((text) => text.replace('liveSeconds: 3', 'liveSeconds: 1'));
       drillDir = dir;
+      // A processor takes a second to stop on SIGTERM, as a script finishing its date would,
+      // so a stop has a countdown for a kill to land in.
+      appendFileSync(
+        path.join(dir, 'processors/lib/output.mjs'),
+        "\nprocess.on('SIGTERM', () => setTimeout(() => process.exit(143), 1000));\n",
+      );
       const stateDir = path.join(dir, '.backfill');
       const env = {
         ...process.env,
@@ -75,28 +110,21 @@ describe('the crash drill', () => {
         plan,
       ];
 
-      const kinds: Record<string, number> = {
-        SIGKILL: 0,
-        'terminal closed': 0,
-        'in a stop': 0,
-        'at a launch': 0,
-        'in a journal write': 0,
-      };
-      for (let round = 0; round < kills; round++) {
-        // Every third round the console kills itself at a failpoint: right after spawning a
-        // run (its pid not yet journaled) or between writing a journal and renaming it.
+      const kinds: Record<string, number> = Object.fromEntries(kindsInTurn.map((k) => [k, 0]));
+      let quitOnItsOwn = 0;
+      // A round whose console quit on its own (nothing ran) is not a kill: go on until `kills`.
+      const landed = () => Object.values(kinds).reduce((sum, n) => sum + n, 0);
+      for (let round = 0; landed() < kills && round < 2 * kills; round++) {
+        // The kinds take turns, so ten rounds hold each twice; the moment is random. Aimed
+        // kinds make the console kill itself at a failpoint: right after spawning a run (its
+        // pid not yet journaled) or between writing a journal and renaming it.
+        const kind = kindsInTurn[round % kindsInTurn.length]!;
         const aimed =
-          round % 3 === 2
-            ? random() < 0.5
-              ? {
-                  kind: 'at a launch',
-                  failpoint: `launch:after-spawn@${1 + Math.floor(random() * 4)}`,
-                }
-              : {
-                  kind: 'in a journal write',
-                  failpoint: `journal:before-rename@${2 + Math.floor(random() * 8)}`,
-                }
-            : undefined;
+          kind === 'at a launch'
+            ? { kind, failpoint: `launch:after-spawn@${1 + Math.floor(random() * 4)}` }
+            : kind === 'in a journal write'
+              ? { kind, failpoint: `journal:before-rename@${2 + Math.floor(random() * 8)}` }
+              : undefined;
         const command = aimed
           ? ['env', `BACKFILL_FAILPOINT=${aimed.failpoint}`, ...consoleCommand.slice(1)]
           : consoleCommand;
@@ -119,7 +147,6 @@ describe('the crash drill', () => {
           // before the dry run is up: that is the aimed kill, early. Anything else fails.
           if (!aimed || !/program ended=1/.test((error as Error).message)) throw error;
         }
-        const roll = random();
         const consolePid = consolePidOf(stateDir);
         if (aimed) {
           // Dead at its failpoint by now, or (nothing left to launch) killed outright.
@@ -132,18 +159,18 @@ describe('the crash drill', () => {
           kinds[died ? aimed.kind : 'SIGKILL']!++;
         } else {
           await new Promise((resolve) => setTimeout(resolve, 150 + Math.floor(random() * 2500)));
-          if (roll < 0.2) {
-            // Stop the selected task if it runs, and die during its stop countdown.
-            term.keys('x');
-            await new Promise((resolve) => setTimeout(resolve, 50));
+          if (kind === 'in a stop' && (await inStopCountdown(screen))) {
             process.kill(consolePid, 'SIGKILL');
             kinds['in a stop']!++;
-          } else if (roll < 0.45) {
+          } else if (kind === 'terminal closed') {
             term.kill(); // the terminal goes away: SIGHUP
             kinds['terminal closed']!++;
-          } else {
+          } else if (isAlive(consolePid)) {
             process.kill(consolePid, 'SIGKILL');
             kinds.SIGKILL!++;
+          } else {
+            // Asked to quit with nothing running, it did: no kill this round.
+            quitOnItsOwn++;
           }
         }
         await waitFor(`console ${consolePid} to be gone`, () => !isAlive(consolePid), 15_000);
@@ -181,7 +208,14 @@ describe('the crash drill', () => {
         );
         status = await cli(['status', '--json']);
       }
-      console.log(`crash drill: kills by kind ${JSON.stringify(kinds)}`);
+      console.log(
+        `crash drill: kills by kind ${JSON.stringify(kinds)}, rounds that quit on their own ${quitOnItsOwn}`,
+      );
+      expect(landed()).toBe(kills);
+      // Every kind landed at least once (the early rounds, with tasks left to launch and stop).
+      if (kills >= kindsInTurn.length) {
+        expect(Object.entries(kinds).filter(([, n]) => n === 0)).toEqual([]);
+      }
 
       const report = JSON.parse(status.stdout) as { complete: boolean; cells: unknown[] };
       expect(report.cells).toHaveLength(27);
