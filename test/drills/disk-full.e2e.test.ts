@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { copyDemo, repoRoot } from '../support/demo-copy.js';
 import type { SmallDisk } from '../support/small-disk.js';
 import { mountSmallDisk } from '../support/small-disk.js';
-import { startTmux } from '../support/tmux.js';
+import { startTmux, tableHeading } from '../support/tmux.js';
 import { waitFor } from '../support/wait-for.js';
 import { consolePidOf } from '../faults/support.js';
 import { processesMentioning, readJournalFile } from './invariants.js';
@@ -85,7 +85,7 @@ describe.skipIf(refused !== undefined)('the full-disk drill', () => {
         plan,
       ];
       term = startTmux(consoleCommand, { columns: 160, rows: 40 });
-      await term.waitForScreen((s) => s.includes('27 tasks'), 'the table');
+      await term.waitForScreen((s) => tableHeading.test(s), 'the table');
       term.keys('G');
       await term.waitForScreen((s) => /\d+ tasks? to run/.test(s), 'the fill-gaps dry run', 30_000);
       term.keys('y');
@@ -188,7 +188,7 @@ describe.skipIf(refused !== undefined)('the full-disk drill', () => {
 
       term = startTmux(consoleCommand, { columns: 160, rows: 40 });
       const restored = await term.waitForScreen(
-        (s) => s.includes('27 tasks') && succeededIn(s) > 0,
+        (s) => tableHeading.test(s) && succeededIn(s) > 0,
         'the later console with the restored tasks',
       );
       expect(succeededIn(restored)).toBe(succeeded.length);

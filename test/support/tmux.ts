@@ -103,3 +103,9 @@ export const startTmux = (
 
 const quote = (arg: string) =>
   /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The task table's column heading: the table is up. (The header's "27 tasks" is not a sign of
+ * it: with many kinds of status and an ETA the header is cut before it at 120 columns.)
+ */
+export const tableHeading = /\bTASK\s+WINDOW\s+STATUS\b/;
