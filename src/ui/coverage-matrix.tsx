@@ -8,6 +8,7 @@ import { fitWidth, padWidth } from './format.js';
 import { Line } from './line.js';
 import { clockTime, coverageText } from './coverage-text.js';
 import { useAppState, useServices } from './services-context.js';
+import { scrollRows } from './scroll-rows.js';
 import { theme } from './theme.js';
 
 type Props = { width: number; height: number; focused: boolean };
@@ -75,10 +76,7 @@ export const CoverageMatrix = ({ width, height, focused }: Props) => {
   const selectedIndex = rows.findIndex(
     (r) => r.kind === 'processor' && r.processor.id === selectedProcessor,
   );
-  const top = Math.max(
-    0,
-    Math.min(rows.length - bodyRows, selectedIndex - Math.floor(bodyRows / 2)),
-  );
+  const { visible, more } = scrollRows(rows, selectedIndex, bodyRows, 'processor');
 
   // Which windows show comes first: it must survive the cut when the names column is narrow.
   const paged =
@@ -96,23 +94,22 @@ export const CoverageMatrix = ({ width, height, focused }: Props) => {
   return (
     <Box flexDirection="column" height={height}>
       <Line text={fitWidth(paint.muted(heading), width)} />
-      {rows
-        .slice(top, top + bodyRows)
-        .map((row) =>
-          row.kind === 'phase' ? (
-            <Line key={`phase:${row.id}`} text={paint.bold(fitWidth(` ${row.title}`, width))} />
-          ) : (
-            <MatrixRowLine
-              key={row.processor.id}
-              processorId={row.processor.id}
-              windows={windows}
-              nameWidth={nameWidth}
-              cellWidth={cellWidth}
-              selectedWindow={row.processor.id === selectedProcessor ? selectedWindow : undefined}
-              focused={focused}
-            />
-          ),
-        )}
+      {visible.map((row) =>
+        row.kind === 'phase' ? (
+          <Line key={`phase:${row.id}`} text={paint.bold(fitWidth(` ${row.title}`, width))} />
+        ) : (
+          <MatrixRowLine
+            key={row.processor.id}
+            processorId={row.processor.id}
+            windows={windows}
+            nameWidth={nameWidth}
+            cellWidth={cellWidth}
+            selectedWindow={row.processor.id === selectedProcessor ? selectedWindow : undefined}
+            focused={focused}
+          />
+        ),
+      )}
+      {more ? <Line text={paint.muted(fitWidth(more, width))} /> : null}
     </Box>
   );
 };

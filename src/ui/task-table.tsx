@@ -3,6 +3,7 @@ import { Box } from 'ink';
 import type { Task } from '../plan/types.js';
 import { tableRows, taskRowIndex } from '../state/derive.js';
 import { retryText } from '../state/retry-slice.js';
+import { scrollRows } from './scroll-rows.js';
 import { isActive } from '../state/task-status.js';
 import { fitWidth, padWidth } from './format.js';
 import { Line } from './line.js';
@@ -30,11 +31,7 @@ export const TaskTable = memo(function TaskTable({ width, height, focused }: Pro
   const bodyRows = Math.max(1, height - 1);
   const selectedIndex = selectedTaskId ? (taskRowIndex(plan).get(selectedTaskId) ?? -1) : -1;
   // Keep the selection (and its phase heading when possible) on screen.
-  const top = Math.max(
-    0,
-    Math.min(rows.length - bodyRows, selectedIndex - Math.floor(bodyRows / 2)),
-  );
-  const visible = rows.slice(top, top + bodyRows);
+  const { visible, more } = scrollRows(rows, selectedIndex, bodyRows, 'task');
   return (
     <Box flexDirection="column" height={height}>
       <Line text={fitWidth(headingText(columns, paint), width)} />
@@ -52,6 +49,7 @@ export const TaskTable = memo(function TaskTable({ width, height, focused }: Pro
           />
         ),
       )}
+      {more ? <Line text={paint.muted(fitWidth(more, width))} /> : null}
     </Box>
   );
 });
