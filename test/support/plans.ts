@@ -29,3 +29,28 @@ export const testPlan = (
   });
   return parsePlan(text, `${dir}/backfill.yaml`);
 };
+
+/**
+ * A plan of the given windows, phases and processors, each processor `node -e ''` with a
+ * coverage table: for tests that need a plan of a certain shape (wide, tall).
+ */
+export const shapedPlan = (shape: {
+  name: string;
+  windows: { id: string; start: string; end: string }[];
+  phases: { id: string; title: string }[];
+  processors: { id: string; phase: string }[];
+}): Plan =>
+  parsePlan(
+    JSON.stringify({
+      version: 1,
+      name: shape.name,
+      windows: shape.windows,
+      phases: shape.phases,
+      processors: shape.processors.map((p) => ({
+        ...p,
+        command: ['node', '-e', ''],
+        coverage: { table: 'd.t', dateColumn: 'day' },
+      })),
+    }),
+    '/tmp/backfill-test/backfill.yaml',
+  );

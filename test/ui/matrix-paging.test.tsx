@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parsePlan } from '../../src/plan/index.js';
+import { shapedPlan } from '../support/plans.js';
 import { renderApp } from '../support/render-app.js';
 import type { Rendered } from '../support/render-app.js';
 
@@ -8,25 +8,16 @@ afterEach(() => app?.unmount());
 
 /** Two processors over 20 one-day windows w01…w20: more than fit beside the names. */
 const wideplan = () =>
-  parsePlan(
-    JSON.stringify({
-      version: 1,
-      name: 'wide plan',
-      windows: Array.from({ length: 20 }, (_, i) => ({
-        id: `w${String(i + 1).padStart(2, '0')}`,
-        start: `2024-01-${String(i + 1).padStart(2, '0')}`,
-        end: `2024-01-${String(i + 1).padStart(2, '0')}`,
-      })),
-      phases: [{ id: '1', title: 'Phase 1' }],
-      processors: ['alpha', 'beta'].map((id) => ({
-        id,
-        phase: '1',
-        command: ['node', '-e', ''],
-        coverage: { table: 'd.t', dateColumn: 'day' },
-      })),
-    }),
-    '/tmp/backfill-test/backfill.yaml',
-  );
+  shapedPlan({
+    name: 'wide plan',
+    windows: Array.from({ length: 20 }, (_, i) => ({
+      id: `w${String(i + 1).padStart(2, '0')}`,
+      start: `2024-01-${String(i + 1).padStart(2, '0')}`,
+      end: `2024-01-${String(i + 1).padStart(2, '0')}`,
+    })),
+    phases: [{ id: '1', title: 'Phase 1' }],
+    processors: ['alpha', 'beta'].map((id) => ({ id, phase: '1' })),
+  });
 
 const heading = (screen: string) => screen.split('\n').find((l) => l.includes('PROCESSOR')) ?? '';
 const windowsIn = (line: string) => line.match(/\bw\d\d\b/g) ?? [];

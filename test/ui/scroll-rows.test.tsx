@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parsePlan } from '../../src/plan/index.js';
+import { shapedPlan } from '../support/plans.js';
 import { scrollRows } from '../../src/ui/scroll-rows.js';
 import { renderApp } from '../support/render-app.js';
 import type { Rendered } from '../support/render-app.js';
@@ -57,23 +57,14 @@ afterEach(() => app?.unmount());
 
 /** Three phases of five processors over one window: more rows than the table has lines. */
 const tallPlan = () =>
-  parsePlan(
-    JSON.stringify({
-      version: 1,
-      name: 'tall plan',
-      windows: [{ id: 'w1', start: '2024-01-01', end: '2024-01-02' }],
-      phases: ['1', '2', '3'].map((id) => ({ id, title: `Phase ${id} work` })),
-      processors: ['1', '2', '3'].flatMap((phase) =>
-        [1, 2, 3, 4, 5].map((n) => ({
-          id: `p${phase}_${n}`,
-          phase,
-          command: ['node', '-e', ''],
-          coverage: { table: 'd.t', dateColumn: 'day' },
-        })),
-      ),
-    }),
-    '/tmp/backfill-test/backfill.yaml',
-  );
+  shapedPlan({
+    name: 'tall plan',
+    windows: [{ id: 'w1', start: '2024-01-01', end: '2024-01-02' }],
+    phases: ['1', '2', '3'].map((id) => ({ id, title: `Phase ${id} work` })),
+    processors: ['1', '2', '3'].flatMap((phase) =>
+      [1, 2, 3, 4, 5].map((n) => ({ id: `p${phase}_${n}`, phase })),
+    ),
+  });
 
 /** Lines holding a phase heading whose next line is not one of its rows. */
 const emptyHeadings = (frame: string) => {
